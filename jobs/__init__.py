@@ -1,0 +1,1 @@
+"""Jobs: wire sources -> normalise -> checks -> outputs. No logic of their own."""

@@ -1,0 +1,123 @@
+"""Run the whole engine: certifications, deficiencies, every check, readiness."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from ..normalise.dataset import Dataset
+from ..settings import Settings
+from .base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN, AuditContext, CheckResult
+
+SELF_ASSESSMENT_NOTE = (
+    "Self-assessment aid computed from your records, not the Certifying Partner's audit score."
+)
+
+
+@dataclass(frozen=True)
+class ElementScore:
+    """Readiness of one element: share of its checks that pass (Warn counts half)."""
+
+    element: int
+    name: str
+    checks: int
+    passed: int
+    warned: int
+    failed: int
+
+    @property
+    def readiness(self) -> float:
+        return (self.passed + 0.5 * self.warned) / self.checks if self.checks else 0.0
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Everything the engine found as of a date; the dashboards and the pack read only this."""
+
+    company: str
+    as_of: date
+    certifications: pd.DataFrame
+    deficiencies: pd.DataFrame
+    checks: tuple[CheckResult, ...]
+    elements: tuple[ElementScore, ...]
+    issues: pd.DataFrame
+    counts: Mapping[str, int]
+    pass_overall: float
+    pass_element: float
+
+    @property
+    def overall(self) -> float:
+        """Mean of the element readiness figures."""
+        return sum(e.readiness for e in self.elements) / len(self.elements) if self.elements else 0.0
+
+    @property
+    def meets_pass_rule(self) -> bool:
+        """The Certifying Partners' rule: 80% overall and at least 50% in every element."""
+        return self.overall >= self.pass_overall and all(e.readiness >= self.pass_element for e in self.elements)
+
+    def check(self, check_id: str) -> CheckResult:
+        for c in self.checks:
+            if c.id == check_id:
+                return c
+        raise KeyError(check_id)
+
+
+def score_elements(checks: tuple[CheckResult, ...]) -> tuple[ElementScore, ...]:
+    """Readiness per SECOR element from its checks."""
+    scores = []
+    for element, name in ELEMENTS.items():
+        mine = [c for c in checks if c.element == element]
+        scores.append(ElementScore(
+            element, name, len(mine),
+            sum(c.status == PASS for c in mine), sum(c.status == WARN for c in mine),
+            sum(c.status == FAIL for c in mine)))
+    return tuple(scores)
+
+
+def audit(data: Dataset, settings: Settings, as_of: date) -> Findings:
+    """Compute everything SPEC.md lists under 'What it computes', as of a date. Pure."""
+    from .certifications import certifications
+    from .deficiencies import deficiencies
+    from .registry import load_all
+
+    certs = certifications(data, settings, as_of)
+    defs = deficiencies(data, settings, as_of)
+    context = AuditContext(data, settings, as_of, certs, defs)
+    results = tuple(check.run(context) for check in load_all().values())
+    ordered = tuple(sorted(results, key=lambda c: (c.element == CERTIFICATE, c.element, _id_key(c.id))))
+    return Findings(
+        company=settings.company,
+        as_of=as_of,
+        certifications=certs,
+        deficiencies=defs,
+        checks=ordered,
+        elements=score_elements(ordered),
+        issues=data.issues,
+        counts=headline_counts(context),
+        pass_overall=settings.audit.pass_overall,
+        pass_element=settings.audit.pass_element,
+    )
+
+
+def _id_key(check_id: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in check_id.lstrip("ES").split("."))
+
+
+def headline_counts(context: AuditContext) -> dict[str, int]:
+    """The numbers on the Dashboard summary and in the owner's email."""
+    certs, defs = context.certifications, context.deficiencies
+    incidents = context.data.table("incident")
+    in_window = incidents[(incidents["incident_date"] >= context.window_start)
+                          & (incidents["incident_date"] <= context.as_of_ts)]
+    return {
+        "expired_tickets": int((certs["status"] == "Expired").sum()),
+        "missing_tickets": int((certs["status"] == "Missing").sum()),
+        "expiring_tickets": int((certs["status"] == "Expiring").sum()),
+        "open_deficiencies": int(len(defs)),
+        "overdue_deficiencies": int((defs["status"] == "Overdue").sum()),
+        "near_misses": int((in_window["type"] == "Near Miss").sum()),
+        "data_issues": int(len(context.data.issues)),
+    }

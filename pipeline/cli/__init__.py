@@ -1,0 +1,46 @@
+"""The `secor` command: a thin shell over the jobs; each command's docstring is its --help."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import SecorError
+
+
+class _Group(click.Group):
+    """Turns a SecorError into a clear message and exit code 2, without a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except SecorError as exc:
+            click.echo(f"error: {exc.message}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="secor-pipeline")
+def main() -> None:
+    """SECOR records pipeline: office sheets and crew forms -> dashboards and a monthly audit pack.
+
+    Start with `secor demo` and `secor sync --source demo`, or see README.md.
+    """
+
+
+def _register() -> None:
+    from . import core
+
+    for name in ("demo", "pack", "jobs", "google"):
+        try:
+            module = __import__(f"{__name__}.{name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{name}":
+                raise
+            continue
+        module.register(main)
+    core.register(main)
+
+
+_register()

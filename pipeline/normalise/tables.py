@@ -1,0 +1,248 @@
+"""From tabs as read to normalised tables, accounting for every row.
+
+Per table: rows read = rows used + rows rejected, and each rejected row is on
+the issues list with its sheet row number. Values that are wrong but not
+needed are dropped from the row (and listed); the row is still used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from ..schema import BY_KEY, ID, ROW, TABLES, Column, Kind, Table
+from ..settings import Settings
+from ..sources.base import Tab, Workbook
+from . import cells
+from .dataset import ISSUE_COLUMNS, REJECTED, SEVERITY_ORDER, TABLE, WARNING, Dataset, TableStatus, typed_series
+from .headers import find_table, match_headers
+from .ids import find_double_submits, record_id
+from .names import Roster
+
+MAX_VALUE_SHOWN = 200
+_TABLE_ORDER = {t.title: i for i, t in enumerate(TABLES)}
+
+
+def _shown(value: object) -> str:
+    text = cells.clean_text(value) or ""
+    return text if len(text) <= MAX_VALUE_SHOWN else text[:MAX_VALUE_SHOWN] + "…"
+
+
+class _Issues:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, int | None, str, str, str, str]] = []
+
+    def add(self, table: str, row: int | None, column: str, value: object, problem: str, severity: str) -> None:
+        self.rows.append((table, row, column, _shown(value), problem, severity))
+
+    def frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(self.rows, columns=ISSUE_COLUMNS)
+        frame["row"] = frame["row"].astype("Int64")
+        frame["_order"] = frame["severity"].map(SEVERITY_ORDER)
+        frame["_table"] = frame["table"].map(_TABLE_ORDER).fillna(-1)
+        frame = frame.sort_values(["_order", "_table", "row"], kind="stable", na_position="first")
+        return frame.drop(columns=["_order", "_table"]).reset_index(drop=True)
+
+
+def _converter(column: Column, settings: Settings, roster: Roster | None) -> Callable[[object], tuple[Any, str | None]]:
+    order = settings.date_order
+    if column.kind in (Kind.DATE, Kind.TIMESTAMP):
+        return lambda v: cells.parse_datetime(v, order)
+    if column.kind is Kind.NUMBER:
+        return cells.parse_number
+    if column.kind is Kind.YESNO:
+        return cells.parse_yes_no
+    if column.kind is Kind.CHOICE:
+        lookup = {cells.choice_key(c): c for c in column.choices}
+        lookup.update({cells.choice_key(a): c for a, c in column.choice_aliases})
+        return lambda v: cells.parse_choice(v, lookup, column.choices)
+    if column.kind is Kind.NAME and roster is not None:
+        def name(v: object) -> tuple[str | None, str | None]:
+            text = cells.clean_text(v)
+            return (None, None) if text is None else roster.match(text)
+        return name
+
+    if column.kind is Kind.NAME:
+        def tidy(v: object) -> tuple[str | None, str | None]:
+            text = cells.clean_text(v)
+            return (None if text is None else cells.tidy_name(text)), None
+        return tidy
+
+    def text(v: object) -> tuple[str | None, str | None]:
+        return cells.clean_text(v), None
+    return text
+
+
+def _pick(row: Sequence[object], positions: tuple[int, ...]) -> object:
+    """The first non-blank of the sheet columns that feed one column (renamed Forms questions)."""
+    for p in positions:
+        v = row[p] if p < len(row) else None
+        if not cells.is_blank(v):
+            return v
+    return None
+
+
+def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster | None,
+                     issues: _Issues) -> tuple[pd.DataFrame | None, TableStatus]:
+    found_as = f"{tab.name} ({tab.origin})"
+    headers = tuple(cells.clean_text(h) or "" for h in tab.header)
+    match = match_headers(table, headers, settings.headers.get(table.key))
+    if match.missing_required:
+        for title in match.missing_required:
+            issues.add(table.title, None, title, ", ".join(h for h in headers if h),
+                       f"required column '{title}' not found in tab '{tab.name}' of {tab.origin} "
+                       f"({len(tab.rows)} rows not used); add the column or map its header in the config.",
+                       TABLE)
+        return None, TableStatus(table.key, found_as, headers, match.missing_required, match.unused,
+                                 rows_read=len(tab.rows), rows_used=0, rows_rejected=0)
+    for key, pos in match.positions.items():
+        if len(pos) > 1:
+            col = table.column(key)
+            issues.add(table.title, 1, col.title, ", ".join(headers[p] for p in pos),
+                       f"{len(pos)} columns feed '{col.title}'; the first filled one is used on each row. "
+                       "Merge them if they are the same question.", WARNING)
+
+    n = len(tab.rows)
+    sheet_rows = [tab.first_row + i for i in range(n)]
+    rejected: dict[int, str] = {}
+    for i, r in enumerate(tab.rows):
+        if all(cells.is_blank(v) for v in r):
+            rejected[i] = "blank row"
+            issues.add(table.title, sheet_rows[i], "", "", "blank row; nothing to use (delete it).", REJECTED)
+
+    columns: dict[str, list[object]] = {}
+    for col in table.columns:
+        pos = match.positions.get(col.key)
+        if pos is None:
+            columns[col.key] = [None] * n
+            continue
+        convert = _converter(col, settings, roster if table.key != "workers" else None)
+        cache: dict[object, tuple[Any, str | None]] = {}
+        raw = [_pick(r, pos) for r in tab.rows]
+        out: list[object] = [None] * n
+        for i, v in enumerate(raw):
+            if i in rejected:
+                continue
+            hit = cache.get(v)
+            if hit is None:
+                hit = cache[v] = convert(v)
+            value, problem = hit
+            if problem is not None and col.kind is Kind.NAME:
+                # An unknown name is a hint for the office, not a reason to lose the record.
+                issues.add(table.title, sheet_rows[i], col.title, v, problem, WARNING)
+                out[i] = value
+                continue
+            if problem is None and value is None and col.required and not (col.key == "date" and table.is_form):
+                problem = "required value is blank"
+            if problem is None:
+                out[i] = value
+            elif col.required:
+                rejected[i] = problem
+                issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; row not used.", REJECTED)
+            else:
+                issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; value ignored.", WARNING)
+        columns[col.key] = out
+
+    ids: list[str | None] = [None] * n
+    if table.is_form:
+        _form_dates_and_ids(table, tab, settings, columns, ids, rejected, sheet_rows, issues)
+
+    keep = [i for i in range(n) if i not in rejected]
+    data: dict[str, pd.Series] = {ROW: pd.Series([sheet_rows[i] for i in keep], dtype="int64")}
+    if table.is_form:
+        data[ID] = pd.Series([ids[i] for i in keep], dtype=object)
+    for col in table.columns:
+        values = columns[col.key]
+        data[col.key] = typed_series(col.kind, [values[i] for i in keep])
+    frame = pd.DataFrame(data)
+    if table.is_form:
+        frame = frame.sort_values(["timestamp", ROW], kind="stable").reset_index(drop=True)
+    status = TableStatus(table.key, found_as, headers, (), match.unused,
+                         rows_read=n, rows_used=len(keep), rows_rejected=len(rejected))
+    return frame, status
+
+
+def _form_dates_and_ids(table: Table, tab: Tab, settings: Settings, columns: dict[str, list[object]],
+                        ids: list[str | None], rejected: dict[int, str], sheet_rows: list[int],
+                        issues: _Issues) -> None:
+    """Fill a blank Date from the Timestamp, give each response its ID, reject double submits."""
+    stamps = columns["timestamp"]
+    if "date" in columns:
+        dates = columns["date"]
+        for i, d in enumerate(dates):
+            ts = stamps[i]
+            if d is None and isinstance(ts, datetime):
+                dates[i] = datetime(ts.year, ts.month, ts.day)
+    live = [i for i in range(len(stamps)) if i not in rejected]
+    content_keys = [c.key for c in table.columns if c.key != "timestamp"]
+    signatures = [tuple(cells.name_key(str(columns[k][i])) if isinstance(columns[k][i], str) else columns[k][i]
+                        for k in content_keys) for i in live]
+    dups = find_double_submits([stamps[i] for i in live], signatures,
+                               settings.audit.duplicate_window_minutes * 60)
+    seen: dict[str, int] = {}
+    for pos, i in sorted(enumerate(live), key=lambda p: (stamps[p[1]], p[1])):
+        ts = stamps[i]
+        assert isinstance(ts, datetime)
+        rid = record_id(table.id_prefix, ts, [columns[k][i] for k in table.identity])
+        if rid in seen:
+            seen[rid] += 1
+            rid = f"{rid}-{seen[rid]}"
+        else:
+            seen[rid] = 1
+        ids[i] = rid
+    for pos, kept_pos in dups.items():
+        i, kept = live[pos], live[kept_pos]
+        rejected[i] = "duplicate"
+        issues.add(table.title, sheet_rows[i], "Timestamp", stamps[i],
+                   f"same answers as row {sheet_rows[kept]} ({ids[kept]}) submitted "
+                   f"{int((stamps[i] - stamps[kept]).total_seconds())} s apart: a double submit; row not used.",
+                   REJECTED)
+
+
+def normalise(workbook: Workbook, settings: Settings) -> Dataset:
+    """Find each table by tab name, match its headers, convert its cells, and list what was not used."""
+    issues = _Issues()
+    names = workbook.names()
+    tables: dict[str, pd.DataFrame] = {}
+    status: dict[str, TableStatus] = {}
+    for problem in workbook.problems:
+        issues.add("(source)", None, "", "", problem, TABLE)
+
+    roster: Roster | None = None
+    for table in TABLES:  # Workers comes first: the roster the other tables' names are matched to
+        tab_name = find_table(table, names, settings.tables.get(table.key, ()))
+        if tab_name is None:
+            looked = ", ".join(dict.fromkeys((*settings.tables.get(table.key, ()), table.title)))
+            issues.add(table.title, None, "", "",
+                       f"table not found (looked for a tab named {looked}); the checks that need it "
+                       "report it as missing. Add the tab or map its name in the config [tables].", TABLE)
+            status[table.key] = TableStatus(table.key, None)
+            continue
+        frame, st = _normalise_table(table, workbook.get(tab_name), settings, roster, issues)
+        status[table.key] = st
+        if frame is not None:
+            tables[table.key] = frame
+            if table.key == "workers":
+                roster = Roster.of(frame["name"].dropna())
+                _report_duplicate_workers(frame, issues)
+        if table.key == "workers" and roster is None:
+            roster = Roster()
+    return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
+
+
+def _report_duplicate_workers(frame: pd.DataFrame, issues: _Issues) -> None:
+    keys = frame["name"].map(cells.name_key)
+    for _, group in frame[keys.duplicated(keep=False)].groupby(keys[keys.duplicated(keep=False)]):
+        rows = ", ".join(str(r) for r in group[ROW])
+        for _, r in group.iloc[1:].iterrows():
+            issues.add("Workers", int(r[ROW]), "Name", r["name"],
+                       f"this worker is on Workers more than once (rows {rows}); each row counts as a period "
+                       "of employment. Delete the extra row if it is a copy.", WARNING)
+
+
+def table_of(key: str) -> Table:
+    """The schema of a table by key."""
+    return BY_KEY[key]

@@ -1,0 +1,238 @@
+"""Settings: defaults in code, overrides from a TOML file (see secor.example.toml).
+
+Secrets never live here: the SMTP password is read from the environment
+variable that ``[email] password_env`` names, and the Google key from the file
+that ``[source] credentials`` points to.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import SecorError
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """Where the tables come from."""
+
+    backend: str = "local"  # "local" | "google"
+    path: str = "demo"  # local: folder of .xlsx/.csv
+    spreadsheets: tuple[str, ...] = ()  # google: keys or URLs
+    credentials: str = ""  # google: service-account key file
+    dashboard_spreadsheet: str = ""  # google: where the Dashboard tabs go (default: the first)
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """Thresholds of the checks; each is explained in secor.example.toml."""
+
+    expiry_warning_days: int = 60
+    lookback_months: int = 12
+    due_days_out_of_service: int = 7
+    due_days_default: int = 30
+    duplicate_window_minutes: int = 10
+    generic_site_words: tuple[str, ...] = (
+        "various", "all sites", "shop", "yard", "site", "field", "n/a", "na", "same", "same as above",
+        "see above", "multiple", "misc", "-", "location",
+    )
+    generic_site_share: float = 0.2  # Warn when more than this share of FLHAs name a generic site
+    copy_paste_min_sites: int = 3  # same hazards text on FLHAs of >= this many sites ...
+    copy_paste_min_days: int = 5  # ... or on >= this many different days
+    vague_ticket_words: tuple[str, ...] = (
+        "as required", "as needed", "tbd", "to be determined", "various", "n/a", "na", "none", "other",
+        "misc", "required", "if required", "see supervisor", "?", "-",
+    )
+    management_roles: tuple[str, ...] = (
+        "owner", "president", "manager", "supervisor", "foreman", "superintendent", "general manager",
+        "operations manager", "safety coordinator", "director", "lead hand",
+    )
+    management_months_required: float = 1.0  # at least one management activity per month
+    toolbox_interval_days: int = 14
+    toolbox_repeat_weeks: int = 8
+    notes_similarity: float = 0.9  # notes at least this similar count as the same
+    small_employer_limit: int = 10
+    partner: str = "ACSA"
+    partner_tickets: tuple[str, ...] = ("CSTS", "Standard First Aid")
+    pass_overall: float = 0.80
+    pass_element: float = 0.50
+    maintenance_warn_days: int = 60
+
+
+@dataclass(frozen=True)
+class GoogleSettings:
+    """Google Sheets API access."""
+
+    api_endpoint: str = "https://sheets.googleapis.com"
+    timeout_seconds: float = 30.0
+    max_attempts: int = 6
+    max_retry_seconds: float = 120.0
+
+
+@dataclass(frozen=True)
+class PackSettings:
+    """The monthly PDF audit pack."""
+
+    engine: str = "weasyprint"  # "weasyprint" | "wkhtmltopdf"
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """When the scheduler runs the jobs (company time)."""
+
+    sync_at: str = "06:00"
+    pack_day: int = 1
+    failure_alert_after: int = 3
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """How the pack reaches the owner."""
+
+    enabled: bool = False
+    to: tuple[str, ...] = ()
+    alerts_to: tuple[str, ...] = ()  # office, told once when a job keeps failing
+    sender: str = ""
+    subject: str = "{company} SECOR audit pack {month}"
+    host: str = "localhost"
+    port: int = 587
+    security: str = "starttls"  # "starttls" | "ssl" | "none"
+    username: str = ""
+    password_env: str = "SECOR_SMTP_PASSWORD"
+    ca_file: str = ""  # extra CA bundle to trust (self-signed relay); system CAs otherwise
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Frozen: the core never changes it."""
+
+    company: str = "Demo Company"
+    timezone: str = "America/Edmonton"
+    date_order: str = "MDY"  # order of text dates like 11/21/2026: "MDY" (Forms, US) or "DMY"
+    output: str = "outputs"
+    source: SourceSettings = field(default_factory=SourceSettings)
+    # table key -> tab names to look for, e.g. {"flha": ("Form Responses 1",)}
+    tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # table key -> {column key -> extra header aliases}
+    headers: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    audit: AuditSettings = field(default_factory=AuditSettings)
+    google: GoogleSettings = field(default_factory=GoogleSettings)
+    pack: PackSettings = field(default_factory=PackSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with top-level fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+_SECTIONS = {"source", "audit", "google", "pack", "schedule", "email"}
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    text = str(hint)
+    if text.startswith("tuple"):
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list):
+            raise SecorError(f"'{where}' must be a list.", fix="Write it as [\"a\", \"b\"].")
+        return tuple(value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise SecorError(f"'{where}' must be true or false.")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SecorError(f"'{where}' must be a whole number.")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SecorError(f"'{where}' must be a number.")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise SecorError(f"'{where}' must be text in quotes.")
+        return value
+    return value
+
+
+def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise SecorError(
+                f"unknown setting '{prefix}{key}'.",
+                fix=f"Known settings here: {', '.join(sorted(known))}. See secor.example.toml.",
+            )
+        kwargs[key] = _coerce(value, hints[key], prefix + key)
+    return cls(**kwargs)
+
+
+def settings_from_dict(data: dict[str, Any]) -> Settings:
+    """Settings from parsed TOML; unknown keys and wrong types are a SecorError."""
+    from .schema import BY_KEY
+
+    top: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                raise SecorError(f"'[{key}]' must be a section.")
+            cls = {f.name: f for f in fields(Settings)}[key].default_factory  # type: ignore[misc]
+            top[key] = _build(cls, value, f"{key}.")
+        elif key == "tables":
+            mapping: dict[str, tuple[str, ...]] = {}
+            for table, names in value.items():
+                if table not in BY_KEY:
+                    raise SecorError(f"'[tables] {table}' is not a table.", fix=f"Use one of: {', '.join(BY_KEY)}.")
+                mapping[table] = _coerce(names, tuple[str, ...], f"tables.{table}")
+            top["tables"] = mapping
+        elif key == "headers":
+            headers: dict[str, dict[str, tuple[str, ...]]] = {}
+            for table, cols in value.items():
+                if table not in BY_KEY:
+                    raise SecorError(f"'[headers.{table}]' is not a table.", fix=f"Use one of: {', '.join(BY_KEY)}.")
+                known = {c.key for c in BY_KEY[table].columns}
+                for col, names in cols.items():
+                    if col not in known:
+                        raise SecorError(
+                            f"'[headers.{table}] {col}' is not a column of {BY_KEY[table].title}.",
+                            fix=f"Use one of: {', '.join(sorted(known))}.",
+                        )
+                    headers.setdefault(table, {})[col] = _coerce(names, tuple[str, ...], f"headers.{table}.{col}")
+            top["headers"] = headers
+        else:
+            top[key] = value
+    settings = _build(Settings, top, "")
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SecorError(f"unknown time zone '{settings.timezone}'.", fix="Use a name like America/Edmonton.") from None
+    if settings.date_order not in ("MDY", "DMY"):
+        raise SecorError("'date_order' must be \"MDY\" or \"DMY\".")
+    return settings
+
+
+def load_settings(path: str | Path | None) -> Settings:
+    """Settings from a TOML file, or the defaults when ``path`` is None."""
+    if path is None:
+        return Settings()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SecorError(f"config file '{p}' not found.", fix="Copy secor.example.toml and edit it.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SecorError(f"config file '{p}' is not valid TOML: {exc}.") from None
+    return settings_from_dict(data)

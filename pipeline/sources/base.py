@@ -1,0 +1,49 @@
+"""The one interface every source implements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab (or CSV file) as read: header row and data rows of plain cell values.
+
+    ``first_row`` is the sheet row number of ``rows[0]`` as the office sees it,
+    so a problem can point at the right row. Trailing blank rows are not kept.
+    """
+
+    name: str
+    origin: str  # file name or spreadsheet title, for messages
+    header: tuple[object, ...]
+    rows: Sequence[Sequence[object]]
+    first_row: int = 2
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """All tabs a source found, and what it could not read (one sentence each)."""
+
+    tabs: tuple[Tab, ...]
+    problems: tuple[str, ...] = field(default=())
+    # What it opened, for `secor doctor`: (what, state) e.g. ("records.xlsx", "read: 9 tabs").
+    opened: tuple[tuple[str, str], ...] = field(default=())
+
+    def names(self) -> list[str]:
+        return [t.name for t in self.tabs]
+
+    def get(self, name: str) -> Tab:
+        for t in self.tabs:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+class Source(Protocol):
+    """Reads every tab it can; never raises for one unreadable file or spreadsheet."""
+
+    def read(self) -> Workbook: ...
+
+    def describe(self) -> str: ...

@@ -1,0 +1,124 @@
+"""Local mode: the .xlsx and .csv files of one folder, opened read-only.
+
+A .csv file's name (without extension) is its tab name. Excel's ``~$`` lock
+files and hidden files are skipped; a file that cannot be read is reported by
+name and the others are still read.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import SecorError
+from .base import Tab, Workbook
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def tab_from_rows(name: str, origin: str, rows: Sequence[Sequence[object]]) -> Tab:
+    """Cut a grid into header and data rows: the header is the first non-blank row."""
+    start = 0
+    while start < len(rows) and all(_blank(v) for v in rows[start]):
+        start += 1
+    if start == len(rows):
+        return Tab(name, origin, (), [], first_row=2)
+    header = list(rows[start])
+    body = rows[start + 1:]
+    end = len(body)
+    while end > 0 and all(_blank(v) for v in body[end - 1]):
+        end -= 1
+    width = len(header)
+    while width > 0 and _blank(header[width - 1]) and all(
+            len(r) < width or _blank(r[width - 1]) for r in body[:end]):
+        width -= 1
+    data = [list(r[:width]) + [None] * (width - len(r)) for r in body[:end]]
+    return Tab(name, origin, tuple(header[:width]), data, first_row=start + 2)
+
+
+def read_xlsx(path: Path) -> list[Tab]:
+    """Every tab of a workbook (values only, formulas as their last computed value)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        tabs = []
+        for name in book.sheet_names:
+            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            tabs.append(tab_from_rows(name, path.name, grid))
+        return tabs
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise SecorError(
+            f"file '{path.name}' could not be read as a workbook ({type(exc).__name__}: {exc}).",
+            fix="Open it in Excel and save it again as .xlsx, or move it out of the folder.",
+        ) from None
+
+
+def read_csv(path: Path) -> Tab:
+    """A CSV file as one tab named after the file."""
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise SecorError(f"file '{path.name}' is not text.", fix="Save it as CSV UTF-8.")
+    rows = list(csv.reader(text.splitlines()))
+    return tab_from_rows(path.stem, path.name, rows)
+
+
+class LocalSource:
+    """Reads a folder of workbooks and CSV files."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def describe(self) -> str:
+        return f"folder {self.folder}"
+
+    def files(self) -> list[Path]:
+        """The files that will be read, in name order; lock and hidden files left out."""
+        if not self.folder.is_dir():
+            raise SecorError(
+                f"source folder '{self.folder}' does not exist.",
+                fix="Pass --source with the folder that holds your workbooks, or run `secor demo`.",
+            )
+        return sorted(
+            p for p in self.folder.iterdir()
+            if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in {*WORKBOOK_SUFFIXES, ".csv"}
+        )
+
+    def read(self) -> Workbook:
+        tabs: list[Tab] = []
+        problems: list[str] = []
+        opened: list[tuple[str, str]] = []
+        seen: dict[str, str] = {}
+        for path in self.files():
+            try:
+                found = read_csv(path) if path.suffix.lower() == ".csv" else read_xlsx(path)
+            except SecorError as exc:
+                problems.append(exc.message)
+                opened.append((path.name, "could not be read"))
+                continue
+            except OSError as exc:
+                problems.append(f"file '{path.name}' could not be opened: {exc.strerror}.")
+                opened.append((path.name, "could not be opened"))
+                continue
+            found_tabs = [found] if isinstance(found, Tab) else found
+            opened.append((path.name, f"read: {len(found_tabs)} tab(s)"))
+            for tab in found_tabs:
+                if tab.name in seen:
+                    problems.append(
+                        f"tab '{tab.name}' is in both '{seen[tab.name]}' and '{tab.origin}'; "
+                        f"using '{seen[tab.name]}'. Rename or remove one of them.")
+                    continue
+                seen[tab.name] = tab.origin
+                tabs.append(tab)
+        return Workbook(tuple(tabs), tuple(problems), tuple(opened))
