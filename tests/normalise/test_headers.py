@@ -1,0 +1,48 @@
+"""Forgiving header and tab-name matching (SPEC.md, Sources)."""
+
+from __future__ import annotations
+
+from pipeline.normalise.headers import find_table, header_key, match_headers
+from pipeline.schema import BY_KEY
+
+
+def test_case_space_punctuation_and_trailing_marks_do_not_matter() -> None:
+    assert header_key("  Start   date?* ") == header_key("Start Date")
+    assert header_key("Pre-Start") == header_key("prestart")
+    assert header_key("Unit #") != header_key("Unit")
+
+
+def test_columns_found_in_any_order_with_aliases_and_extras_kept_aside() -> None:
+    m = match_headers(BY_KEY["workers"], ["Notes", "hire date", "POSITION", "Full Name"])
+    assert m.positions == {"start_date": (1,), "role": (2,), "name": (3,)}
+    assert m.missing_required == ()
+    assert m.unused == ("Notes",)
+
+
+def test_missing_required_column_is_named() -> None:
+    m = match_headers(BY_KEY["workers"], ["Name", "Start Date"])
+    assert m.missing_required == ("Role",)
+
+
+def test_a_title_beats_another_columns_alias() -> None:
+    # "Date" is an alias of Training Records' Completed, but "Completed" is there too: both feed Completed
+    # only when no other column claims them; "Name" stays the Worker alias.
+    m = match_headers(BY_KEY["incident"], ["Timestamp", "Date", "Incident Date", "Name", "Type", "Description"])
+    assert m.positions["incident_date"] == (2,)
+    assert m.positions["reporter"] == (3,)
+
+
+def test_duplicated_columns_both_feed_the_column() -> None:
+    m = match_headers(BY_KEY["flha"], ["Timestamp", "Worker", "Site", "Site ", "Task", "Hazards", "Controls"])
+    assert m.positions["site"] == (2, 3)
+
+
+def test_configured_aliases_are_honoured() -> None:
+    m = match_headers(BY_KEY["workers"], ["Who", "Role", "Start Date"], {"name": ["who"]})
+    assert m.positions["name"] == (0,)
+
+
+def test_tables_found_by_tab_name_forgivingly_or_by_configured_name() -> None:
+    assert find_table(BY_KEY["pre_start"], ["Workers", "prestart "]) == "prestart "
+    assert find_table(BY_KEY["flha"], ["Form Responses 1"], ["Form Responses 1"]) == "Form Responses 1"
+    assert find_table(BY_KEY["flha"], ["Form Responses 1"]) is None
