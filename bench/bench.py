@@ -1,0 +1,115 @@
+"""Speed and memory figures for `secor sync` (and the pack), printed, never asserted.
+
+Run: `make bench` (or `.venv/bin/python bench/bench.py [--sizes 10x12,10x36,100x36] [--repeat 3]`).
+
+For each company size it generates the demo company, then measures:
+- `secor sync` as a whole process: wall time and peak RSS (best of --repeat runs);
+- the floor: a process that only starts Python, imports pandas and reads the same files with calamine;
+- in-process stage times of one sync: read, normalise, engine, write;
+- the monthly pack for the last full month: seconds and pages (when the pack is available).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+END = date(2026, 10, 31)
+
+FLOOR = """
+import sys, pathlib
+import pandas
+from python_calamine import CalamineWorkbook
+rows = 0
+for p in sorted(pathlib.Path(sys.argv[1]).glob('*.xlsx')):
+    book = CalamineWorkbook.from_path(str(p))
+    for name in book.sheet_names:
+        rows += len(book.get_sheet_by_name(name).to_python())
+print(rows)
+"""
+
+MEASURE = """
+import resource, subprocess, sys, time, json
+t = time.perf_counter()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+wall = time.perf_counter() - t
+if r.returncode:
+    sys.stderr.write(r.stderr)
+print(json.dumps({"wall": wall, "peak_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                  "rc": r.returncode}))
+"""
+
+
+def measure(cmd: list[str], repeat: int) -> dict[str, float]:
+    """Best wall time and the peak RSS of a command run as its own process."""
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], capture_output=True, text=True, check=True)
+        figures = json.loads(out.stdout)
+        if figures["rc"]:
+            raise SystemExit(f"command failed: {' '.join(cmd)}\n{out.stderr}")
+        if not best or figures["wall"] < best["wall"]:
+            best = figures
+    return best
+
+
+def stage_times(folder: Path) -> tuple[dict[str, float], int]:
+    """One in-process sync, timed per stage."""
+    from jobs.sync import run_sync
+    from pipeline.settings import Settings, SourceSettings
+
+    settings = Settings(source=SourceSettings(path=str(folder)), output=str(folder.parent / (folder.name + "-out")))
+    result = run_sync(settings, as_of=END)
+    return result.timings, result.rows_read
+
+
+def pack_figures(folder: Path) -> tuple[float, int] | None:
+    try:
+        from jobs.pack import run_pack
+    except ImportError:
+        return None
+    from pipeline.settings import Settings, SourceSettings
+
+    settings = Settings(source=SourceSettings(path=str(folder)), output=str(folder.parent / (folder.name + "-out")))
+    t = time.perf_counter()
+    result = run_pack(settings, f"{END:%Y-%m}")
+    return time.perf_counter() - t, result.pages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10x12,10x36,100x36", help="WORKERSxMONTHS, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-pack", action="store_true")
+    args = parser.parse_args()
+    from pipeline.demo import generate_demo
+
+    secor = str(Path(sys.executable).parent / "secor")
+    print(f"{'size':>8} {'rows':>8} | {'sync s':>7} {'peak MB':>8} | {'floor s':>7} {'floor MB':>8} {'ratio':>5} | "
+          f"{'read':>5} {'norm':>5} {'engine':>6} {'write':>5} | {'pack s':>6} {'pages':>5}")
+    for size in args.sizes.split(","):
+        workers, months = (int(x) for x in size.split("x"))
+        folder = DATA / f"company-{workers}x{months}"
+        if not folder.exists():
+            generate_demo(folder, workers=workers, months=months, seed=11, end=END)
+        sync = measure([secor, "sync", "--source", str(folder), "--out", str(DATA / f"out-{size}"),
+                        "--as-of", END.isoformat()], args.repeat)
+        floor = measure([sys.executable, "-c", FLOOR, str(folder)], args.repeat)
+        stages, rows = stage_times(folder)
+        pack = None if args.no_pack else pack_figures(folder)
+        pack_txt = f"{pack[0]:>6.2f} {pack[1]:>5}" if pack else f"{'-':>6} {'-':>5}"
+        print(f"{size:>8} {rows:>8} | {sync['wall']:>7.2f} {sync['peak_kb'] / 1024:>8.0f} | "
+              f"{floor['wall']:>7.2f} {floor['peak_kb'] / 1024:>8.0f} {sync['wall'] / floor['wall']:>5.2f} | "
+              f"{stages['read']:>5.2f} {stages['normalise']:>5.2f} {stages['engine']:>6.2f} {stages['write']:>5.2f} | "
+              f"{pack_txt}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

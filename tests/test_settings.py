@@ -1,0 +1,52 @@
+"""Settings: TOML over defaults, unknown keys refused, every key documented in secor.example.toml."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import SecorError
+from pipeline.settings import Settings, load_settings, settings_from_dict
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "secor.example.toml"
+
+
+def test_example_config_loads_and_equals_the_defaults() -> None:
+    assert load_settings(EXAMPLE) == Settings()
+
+
+def test_every_setting_is_documented_in_the_example() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for f in dataclasses.fields(Settings):
+        default = getattr(Settings(), f.name)
+        if dataclasses.is_dataclass(default):
+            assert f"[{f.name}]" in text
+            for sub in dataclasses.fields(default):
+                assert f"\n{sub.name} = " in text, f"[{f.name}] {sub.name} is not in secor.example.toml"
+        elif f.name not in ("tables", "headers"):
+            assert f"\n{f.name} = " in text or text.startswith(f"{f.name} = "), f.name
+
+
+def test_values_override_defaults() -> None:
+    s = settings_from_dict({"company": "Acme", "audit": {"expiry_warning_days": 30},
+                            "tables": {"flha": "Form Responses 1"}})
+    assert (s.company, s.audit.expiry_warning_days, s.tables["flha"]) == ("Acme", 30, ("Form Responses 1",))
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ({"audit": {"expiry_warning_days": "sixty"}}, "whole number"),
+    ({"timezone": "Mars/Olympus"}, "unknown time zone"),
+    ({"tables": {"flhas": ["x"]}}, "is not a table"),
+    ({"headers": {"flha": {"who": ["x"]}}}, "is not a column"),
+    ({"date_order": "YMD"}, "MDY"),
+])
+def test_wrong_settings_are_clear_errors(data: dict[str, object], words: str) -> None:
+    with pytest.raises(SecorError, match=words):
+        settings_from_dict(data)
+
+
+def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SecorError, match="not found"):
+        load_settings(tmp_path / "nope.toml")
