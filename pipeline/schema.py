@@ -7,10 +7,10 @@ the ``title`` is what the office sees in its sheet and in messages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """How a column's cells are normalised."""
 
     TEXT = "text"

@@ -24,7 +24,8 @@ _ISO = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 _NUMERIC = re.compile(
     r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
-_WORDY = re.compile(r"^(?:(\d{1,2})[ \-]([A-Za-z]{3,9})\.?,?[ \-](\d{4})|([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))"
+_WORDY = re.compile(r"^(?:(\d{1,2})[ \-]([A-Za-z]{3,9})\.?,?[ \-](\d{4})"
+                    r"|([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))"
                     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
 
 
@@ -34,9 +35,7 @@ def is_blank(value: object) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    if isinstance(value, str) and not value.strip():
-        return True
-    return False
+    return bool(isinstance(value, str) and not value.strip())
 
 
 def clean_text(value: object) -> str | None:
@@ -55,6 +54,7 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """How names compare: case, spacing and dots do not matter."""
     return _WS.sub(" ", name.replace(".", " ")).strip().casefold()

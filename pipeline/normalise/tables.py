@@ -85,6 +85,15 @@ def _pick(row: Sequence[object], positions: tuple[int, ...]) -> object:
     return None
 
 
+def _row_blank(row: Sequence[object]) -> bool:
+    for v in row:
+        if v is None or v == "":
+            continue
+        if not cells.is_blank(v):
+            return False
+    return True
+
+
 def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster | None,
                      issues: _Issues) -> tuple[pd.DataFrame | None, TableStatus]:
     found_as = f"{tab.name} ({tab.origin})"
@@ -109,7 +118,7 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
     sheet_rows = [tab.first_row + i for i in range(n)]
     rejected: dict[int, str] = {}
     for i, r in enumerate(tab.rows):
-        if all(cells.is_blank(v) for v in r):
+        if _row_blank(r):
             rejected[i] = "blank row"
             issues.add(table.title, sheet_rows[i], "", "", "blank row; nothing to use (delete it).", REJECTED)
 
@@ -121,7 +130,11 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
             continue
         convert = _converter(col, settings, roster if table.key != "workers" else None)
         cache: dict[object, tuple[Any, str | None]] = {}
-        raw = [_pick(r, pos) for r in tab.rows]
+        if len(pos) == 1:
+            p = pos[0]
+            raw = [r[p] if p < len(r) else None for r in tab.rows]
+        else:
+            raw = [_pick(r, pos) for r in tab.rows]
         out: list[object] = [None] * n
         for i, v in enumerate(raw):
             if i in rejected:
@@ -178,12 +191,12 @@ def _form_dates_and_ids(table: Table, tab: Tab, settings: Settings, columns: dic
                 dates[i] = datetime(ts.year, ts.month, ts.day)
     live = [i for i in range(len(stamps)) if i not in rejected]
     content_keys = [c.key for c in table.columns if c.key != "timestamp"]
-    signatures = [tuple(cells.name_key(str(columns[k][i])) if isinstance(columns[k][i], str) else columns[k][i]
-                        for k in content_keys) for i in live]
+    # Normalised values: a double tap repeats every answer exactly.
+    signatures = [tuple(columns[k][i] for k in content_keys) for i in live]
     dups = find_double_submits([stamps[i] for i in live], signatures,
                                settings.audit.duplicate_window_minutes * 60)
     seen: dict[str, int] = {}
-    for pos, i in sorted(enumerate(live), key=lambda p: (stamps[p[1]], p[1])):
+    for i in sorted(live, key=lambda i: (stamps[i], i)):
         ts = stamps[i]
         assert isinstance(ts, datetime)
         rid = record_id(table.id_prefix, ts, [columns[k][i] for k in table.identity])

@@ -51,7 +51,10 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
 
 
 def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str, bool]:
-    """Table by table: found where, rows, missing required columns. ``ok`` is False when anything required is missing."""
+    """Table by table: found where, rows, missing required columns.
+
+    ``ok`` is False when anything required is missing.
+    """
     lines = [f"Source: {source}"]
     for what, state in workbook.opened:
         lines.append(f"  {what}: {state}")
