@@ -116,8 +116,8 @@ def headline_counts(context: AuditContext) -> dict[str, int]:
         "expired_tickets": int((certs["status"] == "Expired").sum()),
         "missing_tickets": int((certs["status"] == "Missing").sum()),
         "expiring_tickets": int((certs["status"] == "Expiring").sum()),
-        "open_deficiencies": int(len(defs)),
+        "open_deficiencies": len(defs),
         "overdue_deficiencies": int((defs["status"] == "Overdue").sum()),
         "near_misses": int((in_window["type"] == "Near Miss").sum()),
-        "data_issues": int(len(context.data.issues)),
+        "data_issues": len(context.data.issues),
     }

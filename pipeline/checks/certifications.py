@@ -2,6 +2,92 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
+
+from ..normalise.dataset import Dataset
+from ..settings import Settings
+from .common import active_workers, keys
+
 # Columns of the certifications frame, in this order. Dates are datetime64, days_left Int64.
 # status is one of Expired | Missing | Expiring | Current; rows sorted most urgent first.
 CERTIFICATION_COLUMNS = ["worker", "role", "ticket", "status", "completed", "expires", "days_left", "record_row"]
+
+EXPIRED, MISSING, EXPIRING, CURRENT = "Expired", "Missing", "Expiring", "Current"
+STATUS_ORDER = {EXPIRED: 0, MISSING: 1, EXPIRING: 2, CURRENT: 3}
+
+
+def empty_certifications() -> pd.DataFrame:
+    """A certifications frame with no rows but the right columns and dtypes."""
+    return pd.DataFrame({
+        "worker": pd.Series([], dtype=object), "role": pd.Series([], dtype=object),
+        "ticket": pd.Series([], dtype=object), "status": pd.Series([], dtype=object),
+        "completed": pd.Series([], dtype="datetime64[us]"), "expires": pd.Series([], dtype="datetime64[us]"),
+        "days_left": pd.Series([], dtype="Int64"), "record_row": pd.Series([], dtype="Int64"),
+    })
+
+
+def add_months(dates: pd.Series, months: pd.Series) -> pd.Series:
+    """dates + whole months per row (NaT where months is blank); 2024-02-29 + 12 months = 2025-02-28."""
+    out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[us]")
+    whole = months.round()
+    for m in whole.dropna().unique():  # a matrix has a handful of validities: one vector add each
+        mask = whole == m
+        out[mask] = (dates[mask] + pd.DateOffset(months=int(m))).astype("datetime64[us]")
+    return out
+
+
+def latest_records(records: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The latest Training Records row per (worker key, ticket key) completed on/before as_of."""
+    done = records[records["completed"] <= as_of]
+    done = done.assign(worker_key=keys(done["worker"]), ticket_key=keys(done["ticket"]))
+    # Latest by Completed; on a tie the row further down the sheet (entered later) wins.
+    done = done.sort_values(["completed", "row"], kind="stable")
+    return done.drop_duplicates(["worker_key", "ticket_key"], keep="last")
+
+
+def certifications(data: Dataset, settings: Settings, as_of: date) -> pd.DataFrame:
+    """Every active worker x every ticket the Training Matrix requires for their role, with its status.
+
+    Roles and tickets match forgivingly (case, spacing, punctuation). Expiry is the record's Expires, else
+    Completed + the matrix's Valid For Months (blank = never expires). A worker whose role has no matrix row
+    gets no rows here: E5.1 reports the role. Pure: the input frames are not changed.
+    """
+    ts = pd.Timestamp(as_of)
+    workers = active_workers(data.table("workers"), ts)
+    matrix = data.table("training_matrix")
+    if workers.empty or matrix.empty:
+        return empty_certifications()
+
+    matrix = matrix.assign(role_key=keys(matrix["role"]), ticket_key=keys(matrix["ticket"]))
+    matrix = matrix[(matrix["role_key"] != "") & (matrix["ticket_key"] != "")]
+    # One requirement per role and ticket; a repeated matrix row keeps the first validity given.
+    matrix = matrix.sort_values("row").drop_duplicates(["role_key", "ticket_key"])
+    required = (workers.assign(role_key=keys(workers["role"]))[["name", "role", "key", "role_key"]]
+                .merge(matrix[["role_key", "ticket", "ticket_key", "valid_for_months"]], on="role_key"))
+    if required.empty:
+        return empty_certifications()
+
+    latest = latest_records(data.table("training_records"), ts)
+    frame = required.merge(
+        latest[["worker_key", "ticket_key", "completed", "expires", "row"]],
+        left_on=["key", "ticket_key"], right_on=["worker_key", "ticket_key"], how="left")
+
+    expiry = frame["expires"].where(frame["expires"].notna(),
+                                    add_months(frame["completed"], frame["valid_for_months"]))
+    days_left = (expiry - ts).dt.days.astype("Int64")
+    warn = settings.audit.expiry_warning_days
+    status = pd.Series(CURRENT, index=frame.index, dtype=object)
+    status[days_left.fillna(10**9) <= warn] = EXPIRING
+    status[expiry < ts] = EXPIRED
+    status[frame["completed"].isna()] = MISSING
+
+    out = pd.DataFrame({
+        "worker": frame["name"], "role": frame["role"], "ticket": frame["ticket"], "status": status,
+        "completed": frame["completed"].astype("datetime64[us]"), "expires": expiry.astype("datetime64[us]"),
+        "days_left": days_left, "record_row": frame["row"].astype("Int64"),
+    })
+    out = out.assign(_rank=out["status"].map(STATUS_ORDER), _days=out["days_left"].astype("Float64"))
+    out = out.sort_values(["_rank", "_days", "worker", "ticket"], kind="stable", na_position="last")
+    return out[CERTIFICATION_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,118 @@
+"""The pack job: the monthly audit pack PDF and its machine-readable files for one month.
+
+Wiring only: read and audit as of the month's last day (``jobs.sync.read_and_audit``),
+then the pure builders of ``pipeline.outputs.pack``, then atomic writes to
+``OUT/packs/YYYY-MM/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from pipeline.checks import Findings
+from pipeline.errors import SecorError
+from pipeline.outputs.pack import Month, build_context, machine_files, parse_month, render, render_html
+from pipeline.outputs.pack.month import previous_month
+from pipeline.settings import Settings
+from pipeline.sources import Source
+
+from .sync import read_and_audit, today_in
+
+
+@dataclass(frozen=True)
+class PackResult:
+    """What one pack run wrote, what it found, and how long it took (seconds, whole run)."""
+
+    month: str  # "2026-10"
+    pdf: Path
+    files: tuple[Path, ...]  # the PDF first, then findings.json and the CSVs
+    findings: Findings
+    pages: int
+    seconds: float
+
+
+def company_slug(company: str) -> str:
+    """``Prairie Hydrovac Ltd.`` -> ``prairie-hydrovac-ltd``: safe in any file system."""
+    ascii_name = unicodedata.normalize("NFKD", company).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[:60].strip("-") or "company"
+
+
+def pack_folder(out: str | Path, month: Month) -> Path:
+    return Path(out) / "packs" / month.key
+
+
+def pdf_name(company: str, month: Month) -> str:
+    return f"{company_slug(company)}-audit-pack-{month.key}.pdf"
+
+
+def last_month(settings: Settings) -> Month:
+    """The calendar month before today's, in the company's time zone (``--last-month``)."""
+    return previous_month(today_in(settings))
+
+
+def pack_as_of(month: Month, today: date) -> date:
+    """The month's last day; today for the month in progress. A month not yet begun is an error."""
+    if month.first > today:
+        raise SecorError(f"{month.label} has not started yet (today is {today.isoformat()}).",
+                         fix="Choose a month up to the current one, e.g. --last-month.")
+    return min(month.last, today)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write to a temporary file beside ``path`` then rename over it: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def run_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | None = None,
+             source: Source | None = None) -> PackResult:
+    """Build the pack for ``month`` (``YYYY-MM``) as of its last day and write it under ``out_dir/packs/``."""
+    t0 = time.perf_counter()
+    m = parse_month(month)
+    today = today_in(settings)
+    as_of = pack_as_of(m, today)
+    dataset, findings = read_and_audit(settings, as_of, source)
+    generated_at = datetime.now(settings.zone)
+    engine = settings.pack.engine
+    context = build_context(findings, dataset, m, generated_at=generated_at, settings=settings, engine=engine)
+    document = render(render_html(context), engine, title=context.title)
+    folder = pack_folder(out_dir or settings.output, m)
+    written = [write_atomic(folder / pdf_name(settings.company, m), document.pdf)]
+    for name, text in machine_files(findings, m, generated_at).items():
+        written.append(write_atomic(folder / name, text.encode("utf-8")))
+    return PackResult(m.key, written[0], tuple(written), findings, document.pages, time.perf_counter() - t0)
+
+
+def bench_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | None = None,
+               engines: tuple[str, ...] = ("weasyprint", "wkhtmltopdf")) -> dict[str, tuple[float, int]]:
+    """Seconds and pages of one pack per engine (engines whose program is missing are skipped)."""
+    import shutil
+
+    from pipeline.settings import PackSettings
+
+    figures: dict[str, tuple[float, int]] = {}
+    for engine in engines:
+        if engine == "wkhtmltopdf" and not shutil.which("wkhtmltopdf"):
+            continue
+        run = settings.replace(pack=PackSettings(**{**settings.pack.__dict__, "engine": engine}))
+        result = run_pack(run, month, out_dir=Path(out_dir or settings.output) / f"bench-{engine}")
+        figures[engine] = (result.seconds, result.pages)
+    return figures

@@ -1,0 +1,241 @@
+"""The scheduler's memory: what was packed, mailed and synced, and which jobs keep failing.
+
+One small JSON file, ``<out>/state/secor-state.json``, written atomically (temporary file in
+the same folder, fsync, ``os.replace``), so a crash or a power cut leaves either the old or the
+new file, never half of one. A file that cannot be read is kept aside (``*.corrupt-<time>``)
+and the scheduler starts afresh; packs already on disk are then taken as produced *and*
+mailed, so nothing is sent twice (``secor send --month`` re-sends one by hand).
+
+``job_lock`` is the lock (``<out>/state/secor.lock``) a scheduler, a ``secor run --once``
+from cron and a ``secor send`` take around their work, so two of them never do the same job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+
+from pipeline.errors import SecorError
+
+log = logging.getLogger("secor.jobs")
+
+STATE_DIR = "state"
+STATE_FILE = "secor-state.json"
+LOCK_FILE = "secor.lock"
+VERSION = 1
+JOB_KINDS = ("sync", "pack", "mail")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def state_path(out_dir: str | Path) -> Path:
+    return Path(out_dir) / STATE_DIR / STATE_FILE
+
+
+def lock_path(out_dir: str | Path) -> Path:
+    return Path(out_dir) / STATE_DIR / LOCK_FILE
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _dt(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    parsed = datetime.fromisoformat(str(value))
+    if parsed.tzinfo is None:
+        raise ValueError(f"time without a time zone: {value!r}")
+    return parsed
+
+
+@dataclass
+class JobHealth:
+    """Consecutive failures of one kind of job, and whether the office has been told."""
+
+    failures: int = 0
+    first_failed: datetime | None = None
+    last_failed: datetime | None = None
+    last_error: str | None = None
+    retry_at: datetime | None = None  # no new attempt before this (backoff)
+    alert_sent: datetime | None = None  # reset by a success
+    last_ok: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "failures": self.failures, "first_failed": _iso(self.first_failed), "last_failed": _iso(self.last_failed),
+            "last_error": self.last_error, "retry_at": _iso(self.retry_at), "alert_sent": _iso(self.alert_sent),
+            "last_ok": _iso(self.last_ok),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> JobHealth:
+        failures = data.get("failures", 0)
+        if not isinstance(failures, int) or failures < 0:
+            raise ValueError(f"bad failure count {failures!r}")
+        return cls(failures, _dt(data.get("first_failed")), _dt(data.get("last_failed")), data.get("last_error"),
+                   _dt(data.get("retry_at")), _dt(data.get("alert_sent")), _dt(data.get("last_ok")))
+
+
+@dataclass
+class State:
+    """Everything the scheduler remembers between runs (and restarts)."""
+
+    installed_month: str | None = None  # packs start with the month before this one
+    installed_at: datetime | None = None
+    packs: dict[str, dict[str, Any]] = field(default_factory=dict)  # month -> {at, pdf, files, pages, headline}
+    mailed: dict[str, dict[str, Any]] = field(default_factory=dict)  # month -> {at, to, message_id} or {skipped}
+    last_sync: dict[str, Any] = field(default_factory=dict)  # {started, finished, outcome, seconds, as_of, error}
+    last_sync_ok: datetime | None = None
+    jobs: dict[str, JobHealth] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what load_state had to repair, for the log
+
+    def health(self, kind: str) -> JobHealth:
+        return self.jobs.setdefault(kind, JobHealth())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "version": VERSION,
+            "installed_month": self.installed_month,
+            "installed_at": _iso(self.installed_at),
+            "packs": self.packs,
+            "mailed": self.mailed,
+            "last_sync": self.last_sync,
+            "last_sync_ok": _iso(self.last_sync_ok),
+            "jobs": {k: v.to_dict() for k, v in sorted(self.jobs.items())},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> State:
+        """Raises ValueError/TypeError/KeyError when ``data`` is not a state this version understands."""
+        if not isinstance(data, dict):
+            raise TypeError("the state file is not a JSON object")
+        if data.get("version") != VERSION:
+            raise ValueError(f"unknown state version {data.get('version')!r}")
+        installed = data.get("installed_month")
+        if installed is not None and not _MONTH.match(str(installed)):
+            raise ValueError(f"bad installed_month {installed!r}")
+        packs, mailed = data.get("packs", {}), data.get("mailed", {})
+        for name, table in (("packs", packs), ("mailed", mailed)):
+            if not isinstance(table, dict) or not all(_MONTH.match(str(k)) and isinstance(v, dict)
+                                                      for k, v in table.items()):
+                raise ValueError(f"bad '{name}' table")
+        last_sync = data.get("last_sync") or {}
+        jobs = data.get("jobs") or {}
+        if not isinstance(last_sync, dict) or not isinstance(jobs, dict):
+            raise TypeError("bad 'last_sync' or 'jobs'")
+        return cls(
+            installed_month=installed,
+            installed_at=_dt(data.get("installed_at")),
+            packs=dict(packs),
+            mailed=dict(mailed),
+            last_sync=dict(last_sync),
+            last_sync_ok=_dt(data.get("last_sync_ok")),
+            jobs={str(k): JobHealth.from_dict(v) for k, v in jobs.items()},
+        )
+
+
+def packs_on_disk(out_dir: str | Path) -> dict[str, Path]:
+    """Month -> pack PDF found under ``<out>/packs/YYYY-MM/``."""
+    found: dict[str, Path] = {}
+    root = Path(out_dir) / "packs"
+    if not root.is_dir():
+        return found
+    for folder in sorted(root.iterdir()):
+        if folder.is_dir() and _MONTH.match(folder.name):
+            pdfs = sorted(folder.glob(f"*-audit-pack-{folder.name}.pdf")) or sorted(folder.glob("*.pdf"))
+            if pdfs:
+                found[folder.name] = pdfs[0]
+    return found
+
+
+def load_state(out_dir: str | Path, *, now: datetime | None = None) -> State:
+    """The state under ``out_dir``; a fresh one when missing; a corrupt file is kept aside, logged and replaced."""
+    path = state_path(out_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return State()
+    try:
+        return State.from_dict(json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        stamp = (now or datetime.now().astimezone()).strftime("%Y%m%dT%H%M%S")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        shutil.copy2(path, aside)
+        state = State()
+        recovered = packs_on_disk(out_dir)
+        when = _iso(now or datetime.now().astimezone())
+        for month, pdf in recovered.items():
+            state.packs[month] = {"at": when, "pdf": str(pdf), "recovered": True}
+            state.mailed[month] = {"at": when, "assumed": "state file was corrupt; not re-sent"}
+        if recovered:
+            state.installed_month = _next_month(max(recovered))
+        note = (f"state file {path} could not be read ({exc}); kept a copy as {aside.name} and started afresh"
+                + (f"; packs on disk taken as produced and mailed: {', '.join(recovered)}"
+                   " (use `secor send --month` to re-send one)" if recovered else ""))
+        log.warning(note)
+        state.notes.append(note)
+        return state
+
+
+def _next_month(month: str) -> str:
+    year, mon = int(month[:4]), int(month[5:])
+    return f"{year + mon // 12}-{mon % 12 + 1:02d}"
+
+
+def save_state(out_dir: str | Path, state: State) -> Path:
+    """Write the state atomically (temp file + fsync + os.replace)."""
+    path = state_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = json.dumps(state.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return path
+
+
+class LockBusy(SecorError):
+    """Another scheduler, cron run or `secor send` is doing the jobs right now."""
+
+
+@contextlib.contextmanager
+def job_lock(out_dir: str | Path, timeout: float = 0.0) -> Iterator[Path]:
+    """Hold ``<out>/state/secor.lock`` for the block; LockBusy when another process holds it past ``timeout``."""
+    path = lock_path(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), timeout=timeout)
+    try:
+        lock.acquire(timeout=timeout, blocking=timeout > 0)
+    except Timeout:
+        raise LockBusy(f"another secor run holds {path}.",
+                       fix="Wait for it to finish (a scheduler and a cron job must not run the same jobs at once).",
+                       ) from None
+    try:
+        yield path
+    finally:
+        lock.release()

@@ -1,0 +1,120 @@
+"""The certificate itself (S.1-S.3): small employer, maintenance audit calendar, Partner training."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .base import CERTIFICATE, FAIL, PASS, WARN, AuditContext, CheckResult, result
+from .certifications import add_months, latest_records
+from .common import active_workers, documents, keys, missing_table, refs, text_key, window_words
+from .registry import check
+
+
+@check("S.1", CERTIFICATE, "Still a small employer")
+def small_employer(ctx: AuditContext) -> CheckResult:
+    """No more than small_employer_limit people (everyone on Workers: owners, office, part-time) active on any
+    day of the window; a person on Workers twice counts once. Over it, the company must move to COR."""
+    missing = missing_table("S.1", ctx.data, "workers")
+    if missing:
+        return missing
+    workers = ctx.data.table("workers")
+    workers = workers.assign(key=keys(workers["name"]))
+    # Headcount only rises on a start date, so the peak is on the window's first day or a start in it.
+    in_range = (workers["start_date"] > ctx.window_start) & (workers["start_date"] <= ctx.as_of_ts)
+    starts = workers.loc[in_range, "start_date"]
+    days = sorted({ctx.window_start, *starts})
+    peak_day, peak = ctx.window_start, pd.DataFrame(columns=workers.columns)
+    for day in days:
+        on = workers[(workers["start_date"] <= day) & (workers["end_date"].isna() | (workers["end_date"] > day))]
+        on = on.drop_duplicates("key")
+        if len(on) > len(peak):
+            peak_day, peak = day, on
+    limit = ctx.settings.audit.small_employer_limit
+    detail = (f"at most {len(peak)} people active at once {window_words(ctx)} "
+              f"(peak on {pd.Timestamp(peak_day).date().isoformat()}; limit {limit})")
+    if len(peak) > limit:
+        return result("S.1", FAIL, detail + "; over the limit SECOR no longer applies: plan the move to COR",
+                      refs(peak, "workers"))
+    return result("S.1", PASS, detail)
+
+
+def _month_label(ts: pd.Timestamp) -> str:
+    return ts.strftime("%Y-%m")
+
+
+@check("S.2", CERTIFICATE, "Maintenance audit calendar")
+def maintenance_calendar(ctx: AuditContext) -> CheckResult:
+    """From the latest Program row naming the SECOR certificate (not a maintenance audit) with a Signed Date
+    (= issue date): maintenance audits are due in the certificate's month in years 2 and 3, and it expires after
+    3 years. Each later 'SECOR' row (e.g. 'SECOR Maintenance Audit 2026') counts as one maintenance audit done.
+    Warn from maintenance_warn_days before a due month (or the expiry), Fail once a due month has passed without
+    it, or the certificate has expired."""
+    missing = missing_table("S.2", ctx.data, "program")
+    if missing:
+        return missing
+    rows = documents(ctx.data.table("program"), "SECOR Certificate", ctx)
+    rows = rows[rows["signed_date"].notna()].sort_values(["signed_date", "row"])
+    if rows.empty:
+        return result("S.2", WARN, "no 'SECOR Certificate' row with a Signed Date (issue date) on the Program tab; "
+                                   "add it to track the maintenance audits")
+    is_maintenance = rows["key"].map(lambda k: "maintenance" in k or "annual" in k).astype(bool)
+    anchors = rows[~is_maintenance]
+    anchor = (anchors if not anchors.empty else rows).iloc[-1]
+    issued = anchor["signed_date"]
+    done = int((rows["signed_date"] > issued).sum())
+    expiry = issued + pd.DateOffset(years=3)
+    warn = pd.Timedelta(days=ctx.settings.audit.maintenance_warn_days)
+    where = [f"Program row {int(anchor['row'])}"]
+    base = f"certificate issued {issued.date().isoformat()}, expires {expiry.date().isoformat()}"
+    as_of = ctx.as_of_ts
+    if as_of >= expiry:
+        return result("S.2", FAIL, f"{base}: expired; a new certification audit is needed", where)
+    for year in (1, 2):
+        if done >= year:
+            continue
+        month_start = (issued + pd.DateOffset(years=year)).to_period("M").start_time
+        month_end = month_start + pd.offsets.MonthEnd(0)
+        label = _month_label(month_start)
+        if as_of > month_end:
+            return result("S.2", FAIL, f"{base}; the year-{year + 1} maintenance audit was due in {label} and no "
+                                       "newer SECOR row is on the Program tab", where)
+        if as_of >= month_start - warn:
+            return result("S.2", WARN, f"{base}; next due: year-{year + 1} maintenance audit in {label}", where)
+        return result("S.2", PASS, f"{base}; next due: year-{year + 1} maintenance audit in {label}", where)
+    status = WARN if as_of >= expiry - warn else PASS
+    return result("S.2", status, f"{base}; both maintenance audits on file; next due: recertification audit "
+                                 f"by {expiry.date().isoformat()}", where)
+
+
+@check("S.3", CERTIFICATE, "Certifying Partner training held by an active worker")
+def partner_training(ctx: AuditContext) -> CheckResult:
+    """At least one active worker holds every ticket of settings.audit.partner_tickets (ACSA: CSTS and Standard
+    First Aid), current as of the date. Ticket names match at word starts, case and punctuation ignored
+    ('CSTS-2020', 'Standard First Aid & CPR'); expiry is Expires, else Completed + the matrix's validity for a
+    ticket of that name, else none."""
+    missing = missing_table("S.3", ctx.data, "workers", "training_records")
+    if missing:
+        return missing
+    audit = ctx.settings.audit
+    active = active_workers(ctx.data.table("workers"), ctx.as_of)
+    records = latest_records(ctx.data.table("training_records"), ctx.as_of_ts)
+    matrix = ctx.data.table("training_matrix")
+    months = (matrix.assign(ticket_key=keys(matrix["ticket"])).dropna(subset=["valid_for_months"])
+              .drop_duplicates("ticket_key").set_index("ticket_key")["valid_for_months"])
+    expiry = records["expires"].where(records["expires"].notna(),
+                                      add_months(records["completed"], records["ticket_key"].map(months)))
+    current = records[(expiry.isna() | (expiry >= ctx.as_of_ts)) & records["worker_key"].isin(set(active["key"]))]
+    holders = {}
+    for ticket in audit.partner_tickets:
+        wanted = f" {text_key(ticket)}"
+        holders[ticket] = set(current.loc[current["ticket_key"].map(lambda k, w=wanted: w in f" {k}")
+                                          .astype(bool), "worker_key"])
+    both = set.intersection(*holders.values()) if holders else set()
+    names = dict(zip(active["key"], active["name"], strict=True))
+    held = "; ".join(f"{t}: {', '.join(sorted(names[k] for k in ks)) or 'nobody'}" for t, ks in holders.items())
+    rule = f"{audit.partner} requires one active worker holding {' and '.join(audit.partner_tickets)}"
+    if both:
+        return result("S.3", PASS, f"{', '.join(sorted(names[k] for k in both))} hold(s) all of "
+                                   f"{', '.join(audit.partner_tickets)}, current ({rule})",
+                      refs(active[active["key"].isin(both)], "workers"))
+    return result("S.3", FAIL, f"no active worker holds all current: {held} ({rule})")

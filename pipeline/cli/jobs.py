@@ -1,0 +1,68 @@
+"""`secor run` (the scheduler, or one pass of it for cron/systemd) and `secor send` (mail a pack)."""
+
+from __future__ import annotations
+
+import click
+
+from .common import config_option, out_option, settings_for, source_option
+
+
+@click.command()
+@config_option
+@click.option("--once", is_flag=True,
+              help="Run what is due now (sync, missed packs, unsent emails) and exit: for cron or a systemd timer.")
+@source_option
+@out_option
+def run(config: str | None, once: bool, source: str | None, out: str | None) -> None:
+    """Run the scheduler: the sync daily at [schedule] sync_at and last month's pack on pack_day, company time.
+
+    Starts by catching up anything missed while the machine was off (oldest month first),
+    then checks every minute. Each pack is produced and emailed once; a failing job is
+    retried with a growing pause, and after [schedule] failure_alert_after failures in a
+    row the office ([email] alerts_to) is emailed once. Logs go to stderr and to
+    OUT/logs/secor.log; state and lock live in OUT/state/. Stop with Ctrl-C or SIGTERM:
+    the current job finishes first.
+
+    With --once: one pass, then exit (1 if a job failed, 0 otherwise, also when another
+    run holds the lock). See docs/scheduling.md for systemd and cron.
+    """
+    from jobs.scheduler import Scheduler, configure_logging, run_once
+
+    settings = settings_for(config, source, out)
+    configure_logging(settings)
+    if once:
+        report = run_once(settings)
+        for line in report.lines():
+            click.echo(line)
+        raise SystemExit(0 if report.ok else 1)
+    Scheduler(settings).run()
+
+
+@click.command()
+@click.option("--month", "month", required=True, metavar="YYYY-MM", help="The month whose pack to send.")
+@config_option
+@out_option
+@click.option("--dry-run", is_flag=True,
+              help="Do not send: write the email as OUT/mail/<company>-audit-pack-YYYY-MM.eml instead.")
+def send(month: str, config: str | None, out: str | None, dry_run: bool) -> None:
+    """Email an existing monthly audit pack to the owner ([email] to), with the headline numbers in the body.
+
+    The pack must exist (`secor pack --month YYYY-MM`). The SMTP password comes from the
+    environment variable named by [email] password_env. Sending records the month as mailed,
+    so the scheduler does not send it again; sending a month again by hand is allowed.
+    """
+    from jobs.mail import send_pack
+
+    settings = settings_for(config, None, out)
+    result = send_pack(settings, month, dry_run=dry_run)
+    if result.eml is not None:
+        click.echo(f"Wrote {result.eml} (not sent).")
+        return
+    if result.previously_mailed:
+        click.echo(f"Note: {month} had been mailed before ({result.previously_mailed}); sent again as asked.")
+    click.echo(f"Sent the {month} pack to {result.message['To']}.")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(run)
+    group.add_command(send)

@@ -1,0 +1,103 @@
+"""The pack's machine-readable files: findings.json and one CSV per table. Pure: names -> text.
+
+The CSVs have the Dashboard tabs' columns. A text cell that a spreadsheet would
+read as a formula (starts with = + - @) gets a leading apostrophe, the usual
+guard for CSV files that people open in Excel; findings.json keeps values as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+from ...checks.audit import SELF_ASSESSMENT_NOTE, Findings
+from ..dashboard import (
+    certifications_frame,
+    deficiencies_frame,
+    is_formula_like,
+    issues_frame,
+    plain_value,
+    readiness_frame,
+)
+from .month import Month
+
+FINDINGS_JSON = "findings.json"
+CSV_FILES = ("certifications.csv", "deficiencies.csv", "readiness.csv", "data-issues.csv")
+
+
+def _json_value(value: object) -> Any:
+    v = plain_value(value)
+    if isinstance(v, datetime):
+        return v.isoformat(timespec="seconds")
+    if hasattr(v, "isoformat"):
+        return v.isoformat()  # type: ignore[union-attr]
+    return v
+
+
+def findings_dict(findings: Findings, month: Month, generated_at: datetime) -> dict[str, Any]:
+    """Checks, element readiness, counts, as-of and company, as plain JSON values."""
+    return {
+        "company": findings.company,
+        "month": month.key,
+        "as_of": findings.as_of.isoformat(),
+        "generated_at": generated_at.isoformat(timespec="seconds"),
+        "overall_readiness": round(findings.overall, 4),
+        "meets_pass_rule": findings.meets_pass_rule,
+        "pass_rule": {"overall": findings.pass_overall, "every_element": findings.pass_element},
+        "note": SELF_ASSESSMENT_NOTE,
+        "elements": [
+            {"element": e.element, "name": e.name, "readiness": round(e.readiness, 4), "checks": e.checks,
+             "passed": e.passed, "warned": e.warned, "failed": e.failed}
+            for e in findings.elements
+        ],
+        "checks": [
+            {"id": c.id, "element": c.element, "name": c.name, "status": c.status, "detail": c.detail,
+             "records": list(c.records)}
+            for c in findings.checks
+        ],
+        "counts": {k: int(v) for k, v in findings.counts.items()},
+    }
+
+
+def findings_json(findings: Findings, month: Month, generated_at: datetime) -> str:
+    return json.dumps(findings_dict(findings, month, generated_at), indent=2, ensure_ascii=False,
+                      default=_json_value) + "\n"
+
+
+def _csv_cell(value: object) -> object:
+    v = plain_value(value)
+    if v is None:
+        return ""
+    if isinstance(v, datetime):
+        return v.isoformat(sep=" ", timespec="seconds")
+    if hasattr(v, "isoformat"):
+        return v.isoformat()  # type: ignore[union-attr]
+    if isinstance(v, str) and is_formula_like(v):
+        return "'" + v
+    return v
+
+
+def frame_csv(frame: pd.DataFrame) -> str:
+    """A frame as CSV text (header row first), formula-like text guarded."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        writer.writerow([_csv_cell(v) for v in row])
+    return buf.getvalue()
+
+
+def machine_files(findings: Findings, month: Month, generated_at: datetime) -> dict[str, str]:
+    """File name -> text, for the folder beside the PDF."""
+    return {
+        FINDINGS_JSON: findings_json(findings, month, generated_at),
+        "certifications.csv": frame_csv(certifications_frame(findings)),
+        "deficiencies.csv": frame_csv(deficiencies_frame(findings)),
+        "readiness.csv": frame_csv(readiness_frame(findings)),
+        "data-issues.csv": frame_csv(issues_frame(findings)),
+    }

@@ -1,0 +1,282 @@
+"""Google mode: the tabs of the configured Google Sheets spreadsheets, read with a service account.
+
+Requests per spreadsheet read, whatever its number of tabs or rows:
+
+1. ``spreadsheets.get`` with ``fields=sheets.properties,properties.title,properties.timeZone``
+   (tab names, no cells);
+2. one ``spreadsheets.values.batchGet`` of every tab, ``valueRenderOption=UNFORMATTED_VALUE`` and
+   ``dateTimeRenderOption=SERIAL_NUMBER``.
+
+Dates therefore arrive as Sheets serial numbers (days since 1899-12-30, the
+same as Excel). The normaliser turns them into naive local dates and times,
+which is right: a serial has no zone, it is wall-clock time in the
+spreadsheet's time zone (File > Settings), the zone Forms also writes its
+Timestamps in. When that zone differs from the company's ``timezone`` it is
+said in ``secor doctor`` and logged.
+
+A spreadsheet that cannot be read (not shared, wrong key, API disabled, Google
+not answering) is one sentence in ``Workbook.problems``; the others are still
+read. Only a refused key, which would fail every request, raises.
+
+The pipeline's own tabs (``Dashboard*``, see ``pipeline.outputs.dashboard.TAB_NAMES``)
+are not read back as sources.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import stat
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from gspread.exceptions import APIError
+
+from ..errors import SecorError
+from ..outputs.dashboard import TAB_NAMES
+from ..settings import GoogleSettings
+from .base import Tab, Workbook
+from .google_http import DEFAULT_ROOT, KeyRefused, RetryingHTTPClient, RetryPolicy, explain
+from .local import tab_from_rows
+
+log = logging.getLogger(__name__)
+
+SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
+META_FIELDS = "sheets.properties,properties.title,properties.timeZone"
+READ_PARAMS = {"valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+               "majorDimension": "ROWS"}
+SHEETS_URL = "https://docs.google.com/spreadsheets/d/{key}/edit"
+
+_URL_KEY = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_KEY = re.compile(r"^[A-Za-z0-9_-]{10,}$")
+
+
+def spreadsheet_key(text: str) -> str:
+    """The key of a spreadsheet given as its key or its browser URL."""
+    t = text.strip()
+    m = _URL_KEY.search(t)
+    if m:
+        return m.group(1)
+    if _KEY.match(t):
+        return t
+    raise SecorError(
+        f"'{text}' in [source] spreadsheets is neither a spreadsheet URL nor a key.",
+        fix="Copy the URL from the browser's address bar (https://docs.google.com/spreadsheets/d/<key>/edit).")
+
+
+def sheet_range(title: str) -> str:
+    """A whole tab in A1 notation: its title quoted, inner quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def load_credentials(path: str | os.PathLike[str]) -> Any:
+    """Service-account credentials from a key file; warns when others can read the file.
+
+    The token URI comes from the key file (google-auth reads ``token_uri``).
+    """
+    from google.oauth2 import service_account
+
+    if not str(path):
+        raise SecorError("[source] credentials is not set: Google mode needs a service-account key file.",
+                         fix="Set credentials = \"path/to/key.json\" under [source]; see docs/google.md.")
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise SecorError(f"service-account key file '{p}' not found.",
+                         fix="Download a JSON key for the service account (docs/google.md, step 4) and set "
+                             "[source] credentials to its path.")
+    mode = p.stat().st_mode
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        log.warning("service-account key file %s can be read by other users of this machine; "
+                    "run: chmod 600 %s", p, p)
+    try:
+        return service_account.Credentials.from_service_account_file(str(p), scopes=list(SCOPES))
+    except Exception as exc:  # ValueError, KeyError, JSON and key-parsing errors all mean "not a usable key"
+        raise SecorError(f"'{p}' is not a usable service-account key file ({type(exc).__name__}: {exc}).",
+                         fix="Download a new JSON key: Google Cloud console > IAM & Admin > Service Accounts > "
+                             "Keys > Add key > JSON.") from None
+
+
+def policy_from(google: GoogleSettings, **overrides: Any) -> RetryPolicy:
+    """The transport's policy from the ``[google]`` settings."""
+    endpoint = google.api_endpoint.rstrip("/")
+    host = endpoint.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    if not endpoint.startswith("https://") and not (endpoint.startswith("http://")
+                                                    and host in ("127.0.0.1", "localhost", "::1", "[::1]")):
+        raise SecorError(f"[google] api_endpoint '{google.api_endpoint}' must start with https:// "
+                         "(plain http is only allowed to this machine, for tests).")
+    return RetryPolicy(api_endpoint=endpoint, timeout_seconds=google.timeout_seconds,
+                       max_attempts=max(1, google.max_attempts), max_retry_seconds=google.max_retry_seconds,
+                       **overrides)
+
+
+class GoogleSource:
+    """Reads the tabs of Google Sheets spreadsheets and writes the Dashboard tabs into one of them."""
+
+    def __init__(self, spreadsheets: Sequence[str], credentials: Any, google: GoogleSettings | None = None, *,
+                 dashboard_spreadsheet: str = "", timezone: str | None = None,
+                 policy: RetryPolicy | None = None) -> None:
+        import gspread
+
+        self.keys = list(dict.fromkeys(spreadsheet_key(s) for s in spreadsheets))
+        if not self.keys:
+            raise SecorError("[source] spreadsheets is empty: Google mode needs at least one spreadsheet.",
+                             fix="List the spreadsheets' URLs: spreadsheets = [\"https://docs.google.com/...\"].")
+        self.dashboard_key = spreadsheet_key(dashboard_spreadsheet) if dashboard_spreadsheet else self.keys[0]
+        self.credentials = credentials
+        self.policy = policy or policy_from(google or GoogleSettings())
+        rab_check = "_is_regional_access_boundary_lookup_required"
+        if self.policy.api_endpoint != DEFAULT_ROOT and hasattr(credentials, rab_check):
+            # google-auth >= 2.5x looks up the account's "regional access boundary" at
+            # iamcredentials.googleapis.com in the background after each token refresh. With the API
+            # pointed elsewhere (an emulator or a proxy) nothing should go to Google behind its back.
+            setattr(credentials, rab_check, lambda: False)
+        self.timezone = timezone
+        self.client = gspread.Client(credentials, http_client=functools.partial(RetryingHTTPClient,
+                                                                                  policy=self.policy))
+        self.http: RetryingHTTPClient = self.client.http_client  # type: ignore[assignment]
+        self.titles: dict[str, str] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Any, **kwargs: Any) -> GoogleSource:
+        src = settings.source
+        credentials = load_credentials(src.credentials or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", ""))
+        return cls(src.spreadsheets, credentials, settings.google, dashboard_spreadsheet=src.dashboard_spreadsheet,
+                   timezone=settings.timezone, **kwargs)
+
+    @property
+    def account(self) -> str:
+        """The service account's email: what the spreadsheets must be shared with."""
+        return str(getattr(self.credentials, "service_account_email", "the service account"))
+
+    def describe(self) -> str:
+        names = ", ".join(f"'{self.titles.get(k, k)}'" for k in self.keys)
+        return f"Google Sheets {names} (as {self.account})"
+
+    def url(self, key: str, sheet_id: int | None = None) -> str:
+        return SHEETS_URL.format(key=key) + ("" if sheet_id is None else f"#gid={sheet_id}")
+
+    # -- requests ---------------------------------------------------------------------------------------------
+    def metadata(self, key: str) -> dict[str, Any]:
+        """Title, time zone and tab properties (no cells): one request."""
+        meta = self.http.fetch_sheet_metadata(key, params={"fields": META_FIELDS})
+        title = meta.get("properties", {}).get("title")
+        if title:
+            self.titles[key] = title
+        return dict(meta)
+
+    def call(self, key: str, fn: Any, *args: Any, write: bool = False, **kwargs: Any) -> Any:
+        """Run one request on spreadsheet ``key``, an API error becoming a SecorError that says what to do."""
+        try:
+            return fn(*args, **kwargs)
+        except APIError as exc:
+            raise explain(exc, self.titles.get(key, key), self.account, write=write) from None
+
+    # -- reading ----------------------------------------------------------------------------------------------
+    def read_spreadsheet(self, key: str) -> tuple[str, list[Tab], str]:
+        """(title, tabs, note) of one spreadsheet: two requests."""
+        meta = self.call(key, self.metadata, key)
+        title = meta.get("properties", {}).get("title") or key
+        grids = [s.get("properties", {}) for s in meta.get("sheets", [])
+                 if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
+        names = [p["title"] for p in grids if p.get("title") not in TAB_NAMES]
+        skipped = len(grids) - len(names)
+        tabs: list[Tab] = []
+        if names:
+            data = self.call(key, self.http.values_batch_get, key, [sheet_range(n) for n in names],
+                             params=dict(READ_PARAMS))
+            ranges = data.get("valueRanges", [])
+            if len(ranges) != len(names):
+                raise SecorError(f"spreadsheet '{title}': Google returned {len(ranges)} tabs for {len(names)} asked.")
+            for name, vr in zip(names, ranges, strict=True):
+                tabs.append(tab_from_rows(name, title, rectangular(vr.get("values", []))))
+        note = f"read: {len(tabs)} tab(s)"
+        if skipped:
+            note += f", {skipped} Dashboard tab(s) not read"
+        zone = meta.get("properties", {}).get("timeZone")
+        if zone and self.timezone and not same_zone(zone, self.timezone):
+            note += (f"; its time zone is {zone}, not the company's {self.timezone}: dates and Forms "
+                     "timestamps are read as written there (File > Settings to change it)")
+            log.warning("spreadsheet '%s' is in time zone %s, the company in %s", title, zone, self.timezone)
+        return title, tabs, note
+
+    def read(self) -> Workbook:
+        tabs: list[Tab] = []
+        problems: list[str] = []
+        opened: list[tuple[str, str]] = []
+        seen: dict[str, str] = {}
+        for key in self.keys:
+            try:
+                title, found, note = self.read_spreadsheet(key)
+            except KeyRefused:
+                raise
+            except SecorError as exc:
+                problems.append(exc.message)
+                opened.append((self.titles.get(key, key), "cannot open: " + (exc.fix or exc.problem)))
+                continue
+            opened.append((title, note))
+            for tab in found:
+                if tab.name in seen:
+                    problems.append(
+                        f"tab '{tab.name}' is in both '{seen[tab.name]}' and '{tab.origin}'; "
+                        f"using '{seen[tab.name]}'. Rename or remove one of them.")
+                    continue
+                seen[tab.name] = tab.origin
+                tabs.append(tab)
+        return Workbook(tuple(tabs), tuple(problems), tuple(opened))
+
+    # -- writing ----------------------------------------------------------------------------------------------
+    def write_dashboards(self, sheets: Sequence[Any]) -> list[str]:
+        """Rewrite the Dashboard tabs of the dashboard spreadsheet; one line per tab written."""
+        from ..outputs.sheets import write_dashboards
+
+        now = datetime.now(ZoneInfo(self.timezone)) if self.timezone else datetime.now().astimezone()
+        return write_dashboards(self, self.dashboard_key, sheets, now.replace(tzinfo=None, microsecond=0))
+
+    def add_missing_tabs(self, tables: Iterable[Any], configured: dict[str, tuple[str, ...]] | None = None
+                         ) -> tuple[list[str], list[str]]:
+        """Add a tab with a header row for each table found in none of the spreadsheets.
+
+        Returns (added, present) as lines for the terminal. Existing tabs are never changed.
+        """
+        from ..normalise.headers import find_table
+        from ..outputs.sheets import add_tabs
+
+        configured = configured or {}
+        metas = {key: self.call(key, self.metadata, key) for key in dict.fromkeys([*self.keys, self.dashboard_key])}
+        names = [s.get("properties", {}).get("title", "") for meta in metas.values() for s in meta.get("sheets", [])]
+        missing, present = [], []
+        for table in tables:
+            found = find_table(table, names, configured.get(table.key, ()))
+            if found is None:
+                missing.append(table)
+            else:
+                present.append(f"{table.title}: kept (tab '{found}')")
+        if not missing:
+            return [], present
+        added = add_tabs(self, self.dashboard_key, metas[self.dashboard_key],
+                         [(t.title, [c.title for c in t.columns]) for t in missing])
+        return added, present
+
+
+def rectangular(values: Sequence[Sequence[object]]) -> list[list[object]]:
+    """Rows padded to the widest one: the API leaves out trailing empty cells, a workbook reader does not."""
+    width = max((len(r) for r in values), default=0)
+    return [list(r) + [None] * (width - len(r)) for r in values]
+
+
+def same_zone(a: str, b: str) -> bool:
+    """True when two zone names give the same offsets now and half a year away (aliases such as US/Mountain)."""
+    if a == b:
+        return True
+    try:
+        za, zb = ZoneInfo(a), ZoneInfo(b)
+    except Exception:
+        return False
+    now = datetime.now()
+    moments = (now, now.replace(month=(now.month + 5) % 12 + 1, day=1))
+    return all(za.utcoffset(m) == zb.utcoffset(m) for m in moments)

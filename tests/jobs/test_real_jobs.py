@@ -1,0 +1,72 @@
+"""The scheduler with the real job functions (sync, pack, SMTP send) on a small CSV source folder."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from jobs.scheduler import Jobs, run_once
+from jobs.state import load_state
+from pipeline.settings import SourceSettings
+from tests.jobs.helpers import PASSWORD, PASSWORD_ENV, FakeJobs, smtp_server
+
+EDM = ZoneInfo("America/Edmonton")
+NOW = datetime(2026, 11, 21, 6, 5, tzinfo=EDM)
+
+TABLES = {
+    "Workers": "Name,Role,Start Date,End Date\nDale Kowalski,Owner,2024-01-01,\nPat Singh,Labourer,2025-03-01,\n",
+    "Training Matrix": "Role,Ticket,Valid For Months\nLabourer,Standard First Aid,36\nOwner,CSTS,\n",
+    "Training Records": "Worker,Ticket,Completed,Expires\nDale Kowalski,CSTS,2023-05-01,\n"
+                        "Pat Singh,Standard First Aid,2023-01-10,\n",
+    "Incident": "Timestamp,Incident Date,Reporter,Type,Description,Root Cause\n"
+                "2026-10-03 10:00:00,2026-10-03,Pat Singh,Near Miss,Ladder slipped on wet floor,No ladder feet\n",
+}
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    for name, text in TABLES.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_run_once_with_the_real_sync(tmp_path: Path, source: Path) -> None:
+    out = tmp_path / "out"
+    fake = FakeJobs(out)
+    with smtp_server(tmp_path) as server:
+        settings = server.settings(tmp_path).replace(source=SourceSettings(backend="local", path=str(source)))
+        report = run_once(settings, NOW, Jobs(pack=fake.pack, send=fake.send))
+    assert report.ok, report.lines()
+    assert (out / "dashboard.xlsx").is_file()
+    assert load_state(out).last_sync["outcome"] == "ok"
+
+
+def test_the_real_pack_is_produced_and_mailed_once(tmp_path: Path, source: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("jobs.pack")
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    out = tmp_path / "out"
+    with smtp_server(tmp_path) as server:
+        settings = server.settings(tmp_path).replace(source=SourceSettings(backend="local", path=str(source)))
+        report = run_once(settings, NOW)  # the real sync, pack and send
+        assert report.ok, report.lines()
+        assert [str(o.job) for o in report.outcomes] == ["sync", "pack 2026-10", "mail 2026-10"]
+        again = run_once(settings, NOW.replace(hour=12))
+        assert again.outcomes == ()
+        assert len(server.handler.messages) == 1
+        envelope = server.handler.messages[0]
+    state = load_state(out)
+    pdf = Path(state.packs["2026-10"]["pdf"])
+    assert pdf.parent == out / "packs" / "2026-10" and pdf.name.endswith("-audit-pack-2026-10.pdf")
+    message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    [attachment] = list(message.iter_attachments())  # type: ignore[attr-defined]
+    assert attachment.get_filename() == pdf.name and attachment.get_content() == pdf.read_bytes()
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Expired tickets" in body and "October 2026" in body
