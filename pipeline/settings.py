@@ -62,6 +62,18 @@ class AuditSettings:
     pass_overall: float = 0.80
     pass_element: float = 0.50
     maintenance_warn_days: int = 60
+    # RESTORED by the Google-mode helper after it reverted this file by mistake: names from the checks' use,
+    # defaults reconstructed; the author of pipeline/checks/element*.py should confirm them.
+    shortfall_warn_share: float = 0.2  # graded checks: Warn while at most this share falls short, Fail beyond
+    flha_training_words: tuple[str, ...] = ("flha", "field level hazard", "hazard assessment", "hazard identification")
+    near_misses_min: int = 1
+    vague_root_causes: tuple[str, ...] = (
+        "human error", "worker error", "operator error", "carelessness", "careless", "not paying attention",
+        "unknown", "accident", "bad luck", "n/a", "na", "none", "other", "see above", "same", "-",
+    )
+    inspection_pass_ratio: float = 0.9
+    inspection_warn_ratio: float = 0.75
+    notes_min_chars: int = 20
 
 
 @dataclass(frozen=True)
