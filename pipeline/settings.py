@@ -41,7 +41,7 @@ class AuditSettings:
         "various", "all sites", "shop", "yard", "site", "field", "n/a", "na", "same", "same as above",
         "see above", "multiple", "misc", "-", "location",
     )
-    generic_site_share: float = 0.2  # Warn when more than this share of FLHAs name a generic site
+    generic_site_share: float = 0.2  # E2.4: Warn while generic/copy-pasted FLHAs are at most this share, Fail above
     copy_paste_min_sites: int = 3  # same hazards text on FLHAs of >= this many sites ...
     copy_paste_min_days: int = 5  # ... or on >= this many different days
     vague_ticket_words: tuple[str, ...] = (
@@ -62,18 +62,19 @@ class AuditSettings:
     pass_overall: float = 0.80
     pass_element: float = 0.50
     maintenance_warn_days: int = 60
-    # RESTORED by the Google-mode helper after it reverted this file by mistake: names from the checks' use,
-    # defaults reconstructed; the author of pipeline/checks/element*.py should confirm them.
-    shortfall_warn_share: float = 0.2  # graded checks: Warn while at most this share falls short, Fail beyond
-    flha_training_words: tuple[str, ...] = ("flha", "field level hazard", "hazard assessment", "hazard identification")
-    near_misses_min: int = 1
-    vague_root_causes: tuple[str, ...] = (
-        "human error", "worker error", "operator error", "carelessness", "careless", "not paying attention",
-        "unknown", "accident", "bad luck", "n/a", "na", "none", "other", "see above", "same", "-",
+    shortfall_warn_share: float = 0.1  # graded checks: Pass at 0, Warn up to this share short, Fail above
+    inspection_pass_ratio: float = 0.9  # E4.2: an item passes with this share of its periods inspected
+    inspection_warn_ratio: float = 0.75  # E4.2: ... and warns down to this share
+    notes_min_chars: int = 20  # E5.4: shorter toolbox notes are not compared for copy-paste
+    flha_training_words: tuple[str, ...] = (
+        "flha", "field level hazard", "hazard assessment", "hazard identification", "hazard id", "jsea", "jha",
     )
-    inspection_pass_ratio: float = 0.9
-    inspection_warn_ratio: float = 0.75
-    notes_min_chars: int = 20
+    vague_root_causes: tuple[str, ...] = (
+        "unknown", "n/a", "na", "none", "tbd", "-", "same", "same as above", "see above", "see description",
+        "human error", "worker error", "operator error", "not paying attention", "carelessness", "accident",
+        "bad luck",
+    )
+    near_misses_min: int = 1  # E6.2: near misses the window should hold
 
 
 @dataclass(frozen=True)

@@ -108,48 +108,47 @@ def orientations(ctx: AuditContext) -> CheckResult:
                   refs(without, "workers"))
 
 
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789 "
+_BUCKETS = 512
 
 
-def _char_counts(notes: list[str]) -> np.ndarray:
-    """Per note, how often each character occurs (other characters share one bucket)."""
-    index = {c: i for i, c in enumerate(_ALPHABET)}
-    counts = np.zeros((len(notes), len(_ALPHABET) + 1), dtype=np.int32)
-    for row, note in enumerate(notes):
-        for c in note:
-            counts[row, index.get(c, len(_ALPHABET))] += 1
+def _word_counts(notes: list[list[str]]) -> np.ndarray:
+    """Per note, how often each word occurs, words hashed into buckets (a shared bucket only adds overlap)."""
+    counts = np.zeros((len(notes), _BUCKETS), dtype=np.int32)
+    for row, words in enumerate(notes):
+        for w in words:
+            counts[row, hash(w) % _BUCKETS] += 1
     return counts
 
 
-def _similar_notes(notes: list[str], days: np.ndarray, window_days: int, threshold: float,
+def _similar_notes(notes: list[list[str]], days: np.ndarray, window_days: int, threshold: float,
                    skip: np.ndarray) -> set[int]:
-    """Positions of talks whose notes are at least ``threshold`` alike (difflib ratio) to the notes of a talk on
-    an earlier day within ``window_days``. Talks are in date order; '' = no notes to compare; ``skip`` marks
-    talks already known to repeat."""
+    """Positions of talks whose notes (as words) are at least ``threshold`` alike (difflib ratio) to the notes of
+    a talk on an earlier day within ``window_days``. Talks are in date order; [] = no notes to compare;
+    ``skip`` marks talks already known to repeat."""
     repeated: set[int] = set()
-    counts = _char_counts(notes)
+    counts = _word_counts(notes)
     lengths = counts.sum(axis=1)
-    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher: difflib.SequenceMatcher[str] = difflib.SequenceMatcher(autojunk=False)
     start = 0
-    for i, note in enumerate(notes):
+    for i, words in enumerate(notes):
         while days[i] - days[start] > window_days:
             start += 1
-        if not note or skip[i] or start == i:
+        if not words or skip[i] or start == i:
             continue
         earlier = np.arange(start, i)
         earlier = earlier[(lengths[earlier] > 0) & (days[earlier] < days[i])]
         if not len(earlier):
             continue
-        # difflib's ratio is at most 2 * (characters in common) / (total length): an exact, cheap bound.
+        # difflib's ratio is at most 2 * (words in common) / (total words): an exact, cheap bound.
         common = np.minimum(counts[earlier], counts[i]).sum(axis=1)
         bound = 2 * common / (lengths[earlier] + lengths[i])
         candidates = earlier[bound >= threshold]
         if not len(candidates):
             continue
-        matcher.set_seq2(note)
+        matcher.set_seq2(words)
         for j in candidates[np.argsort(-bound[bound >= threshold], kind="stable")]:
             matcher.set_seq1(notes[j])
-            if notes[j] == note or matcher.ratio() >= threshold:
+            if matcher.ratio() >= threshold:
                 repeated.add(i)
                 break
     return repeated
@@ -159,7 +158,8 @@ def _similar_notes(notes: list[str], days: np.ndarray, window_days: int, thresho
 def toolbox_talks(ctx: AuditContext) -> CheckResult:
     """Toolbox talks at least every toolbox_interval_days from the first work day in the window to as-of; a talk
     repeats an earlier one (on an earlier day, within toolbox_repeat_weeks) when its topic is the same (case,
-    spacing, punctuation ignored) or its notes (notes_min_chars or longer) are notes_similarity alike.
+    spacing, punctuation ignored) or its notes (notes_min_chars or longer) are notes_similarity alike,
+    word by word (difflib ratio over the words).
     Fail: no talks, a gap over twice the interval, or repeats above shortfall_warn_share of talks. Warn: any
     gap or repeat."""
     missing = missing_table("E5.4", ctx.data, "toolbox_talk")
@@ -188,7 +188,7 @@ def toolbox_talks(ctx: AuditContext) -> CheckResult:
     # The last *earlier* day with this topic: same-day talks (one talk to several crews) are not repeats.
     earlier = frame.groupby("topic")["day"].transform(_previous_other_day)
     same_topic = (frame["topic"] != "") & ((frame["day"] - earlier) <= window_days)
-    notes = [n if len(n) >= audit.notes_min_chars else "" for n in keys(talks["notes"])]
+    notes = [n.split() if len(n) >= audit.notes_min_chars else [] for n in keys(talks["notes"])]
     similar = _similar_notes(notes, day, window_days, audit.notes_similarity, same_topic.to_numpy())
     repeated = same_topic.to_numpy() | np.isin(np.arange(len(talks)), list(similar))
     n_rep = int(repeated.sum())

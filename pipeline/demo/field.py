@@ -108,7 +108,7 @@ def build_field(demo: Demo) -> None:
 
     _plant_flha_extras(demo)
     if gap:
-        demo.ref("E2.2", f"FLHA: none in {gap[0]}-{gap[1]:02d} (pre-starts show work that month)")
+        demo.ref("E2.2", f"{gap[0]}-{gap[1]:02d}")  # the month with work and no FLHA
 
 
 def _flha(demo: Demo, p: Person, lead: Person, crew: list[Person], site: str, day: date, weather: str,

@@ -69,7 +69,7 @@ PLANTED: tuple[Planted, ...] = (
     Planted("E2.2", WARN, "no FLHA at all in the calendar month four months before the end month, "
             "while pre-starts, inspections and toolbox talks go on that month (a month with work); "
             "FLHAs every other workday up to the end date: 1 month of 12 with work is missing",
-            ("FLHA: none in the gap month",), also=(FAIL,)),
+            ("YYYY-MM of the gap month",), also=(FAIL,)),
     Planted("E2.3", WARN, "12 FLHAs by Shawna Cardinal (the first 12 workdays from 40 days before end) have no "
             "Worker Signature; every other FLHA is signed and has a Supervisor Review",
             ("12 FLHA IDs",), also=(FAIL,)),

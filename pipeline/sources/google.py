@@ -218,6 +218,12 @@ class GoogleSource:
                 problems.append(exc.message)
                 opened.append((self.titles.get(key, key), "cannot open: " + (exc.fix or exc.problem)))
                 continue
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:  # not the Sheets API's JSON
+                problems.append(f"spreadsheet '{self.titles.get(key, key)}': the answer from "
+                                f"{self.policy.api_endpoint} was not what the Sheets API sends ({type(exc).__name__}); "
+                                "check [google] api_endpoint.")
+                opened.append((self.titles.get(key, key), "cannot open: unexpected answer"))
+                continue
             opened.append((title, note))
             for tab in found:
                 if tab.name in seen:

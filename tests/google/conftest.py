@@ -61,5 +61,6 @@ def make_source(make_settings: Callable[..., Settings], sleeps: list[float]) -> 
         settings = make_settings(spreadsheets, **overrides)
         return GoogleSource(settings.source.spreadsheets, load_credentials(settings.source.credentials),
                             settings.google, dashboard_spreadsheet=settings.source.dashboard_spreadsheet,
-                            timezone=settings.timezone, policy=policy_from(settings.google, sleep=sleeps.append, **BACKOFF))
+                            timezone=settings.timezone,
+                            policy=policy_from(settings.google, sleep=sleeps.append, **BACKOFF))
     return make

@@ -175,3 +175,10 @@ def test_emulator_rejects_what_the_discovery_document_does_not_define(two, make_
     assert bad.status_code == 400 and "Unknown name \"rowz\"" in bad.json()["error"]["message"]
     assert session.delete(base).status_code == 404
     assert requests.get(base, timeout=5).json()["error"]["status"] == "UNAUTHENTICATED"
+
+
+def test_an_endpoint_that_is_not_the_sheets_api_is_a_problem_not_a_crash(two, make_source, monkeypatch):
+    src = make_source([OFFICE_KEY])
+    monkeypatch.setattr(src.http, "values_batch_get", lambda *a, **k: {"valueRanges": ["<html>"] * len(OFFICE)})
+    wb = src.read()
+    assert "was not what the Sheets API sends" in wb.problems[0]

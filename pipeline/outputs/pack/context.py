@@ -292,9 +292,9 @@ def element_status(readiness: float, findings: Findings) -> str:
     return WARN if readiness >= findings.pass_element else FAIL
 
 
-def _check_row(c: CheckResult) -> CheckRow:
+def _check_row(c: CheckResult, detail_limit: int = 600) -> CheckRow:
     records = tuple(text(r, 60) for r in c.records[:RECORDS_SHOWN])
-    return CheckRow(c.id, text(c.name, 120), c.status, text(c.detail, 600), records,
+    return CheckRow(c.id, text(c.name, 120), c.status, text(c.detail, detail_limit), records,
                     max(0, len(c.records) - RECORDS_SHOWN))
 
 
@@ -751,7 +751,8 @@ def build_context(findings: Findings, data: Dataset, month: Month, *, generated_
         rule=(f"Certifying Partners pass an audit at {pct(findings.pass_overall)} overall with at least "
               f"{pct(findings.pass_element)} in every element."),
         note=SELF_ASSESSMENT_NOTE, partial_month=findings.as_of < month.last, elements=sections,
-        certificate=tuple(_check_row(ch) for ch in findings.checks if ch.element == CERTIFICATE), stats=stats)
+        certificate=tuple(_check_row(ch, detail_limit=170) for ch in findings.checks if ch.element == CERTIFICATE),
+        stats=stats)
     return PackContext(
         title=f"{company} SECOR audit pack {month.key}",
         author=company,
