@@ -11,8 +11,8 @@ TEST_DEBS := $(RUNTIME_DEBS) poppler-utils wkhtmltopdf
 
 demo: $(VENV)/.runtime system-runtime ## make the demo company and run the sync and last month's pack on it
 	$(BIN)/secor demo --out demo
-	$(BIN)/secor sync --source demo --out outputs
-	@if $(BIN)/secor pack --help >/dev/null 2>&1; then $(BIN)/secor pack --source demo --out outputs --last-month; fi
+	$(BIN)/secor sync --source demo --config demo/secor.toml --out outputs
+	$(BIN)/secor pack --source demo --config demo/secor.toml --out outputs --last-month
 	@echo
 	@echo "Dashboards: outputs/dashboard.xlsx   Packs: outputs/packs/   Demo workbooks: demo/"
 

@@ -102,6 +102,7 @@ def run_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | No
 
 
 def bench_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | None = None,
+               source: Source | None = None,
                engines: tuple[str, ...] = ("weasyprint", "wkhtmltopdf")) -> dict[str, tuple[float, int]]:
     """Seconds and pages of one pack per engine (engines whose program is missing are skipped)."""
     import shutil
@@ -113,6 +114,6 @@ def bench_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | 
         if engine == "wkhtmltopdf" and not shutil.which("wkhtmltopdf"):
             continue
         run = settings.replace(pack=PackSettings(**{**settings.pack.__dict__, "engine": engine}))
-        result = run_pack(run, month, out_dir=Path(out_dir or settings.output) / f"bench-{engine}")
+        result = run_pack(run, month, out_dir=Path(out_dir or settings.output) / f"bench-{engine}", source=source)
         figures[engine] = (result.seconds, result.pages)
     return figures

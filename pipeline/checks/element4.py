@@ -137,4 +137,12 @@ def defects_followed_up(ctx: AuditContext) -> CheckResult:
     without = [*refs(ps[~ps_ok], "pre_start"), *refs(ins[~ins_ok], "workplace_inspection")]
     detail = (f"{len(without)} of {plural(total, 'defect')} {window_words(ctx)} ({len(ps)} pre-start, "
               f"{len(ins)} inspection) have no follow-up record (corrective action, Closed date or action taken)")
+    # A defect still within its due period may not have a follow-up yet; one past due without any is the
+    # point loss auditors name ("defects have no follow-up records"), however few there are.
+    defs = ctx.deficiencies
+    overdue = set(ref_key(defs.loc[defs["status"] == "Overdue", "id"]))
+    missing_ids = set(ref_key(pd.concat([ps.loc[~ps_ok, "id"], ins.loc[~ins_ok, "id"]])))
+    past_due = len(missing_ids & overdue)
+    if past_due:
+        return result("E4.3", FAIL, f"{detail}; {past_due} of them past due", without)
     return result("E4.3", graded(len(without), total, ctx.settings.audit.shortfall_warn_share), detail, without)

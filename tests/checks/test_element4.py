@@ -59,3 +59,22 @@ def test_e4_3_inspection_deficiency_closed_on_the_row_has_a_follow_up() -> None:
     tables["workplace_inspection"][1].update({"Deficiencies": "Spill kit empty"})
     result = run("E4.3", tables)
     assert "1 of 3 defects" in result.detail and len(result.records) == 1
+
+
+def test_e4_3_one_past_due_defect_without_follow_up_fails_however_many_others_are_fine() -> None:
+    tables = good_company()
+    for i, r in enumerate(tables["workplace_inspection"][:12]):
+        r.update({"Deficiencies": f"Guard loose {i}", "Closed": r["Timestamp"][:10]})
+    tables["corrective_actions"] = tables["corrective_actions"][:1]  # the failed pre-start loses its action
+    result = run("E4.3", tables)
+    assert result.status == "Fail" and "past due" in result.detail
+
+
+def test_e4_3_a_recent_defect_not_yet_due_only_warns() -> None:
+    tables = good_company()
+    for i, r in enumerate(tables["workplace_inspection"][:12]):
+        r.update({"Deficiencies": f"Guard loose {i}", "Closed": r["Timestamp"][:10]})
+    tables["workplace_inspection"].append({**tables["workplace_inspection"][-1], "Timestamp": "2026-10-29 08:00:00",
+                                           "Deficiencies": "Spill kit low", "Closed": None})
+    result = run("E4.3", tables)
+    assert result.status == "Warn" and "past due" not in result.detail
