@@ -17,11 +17,11 @@ from .cells import name_key
 
 
 def record_id(prefix: str, timestamp: datetime, identity: Sequence[object]) -> str:
-    """``PREFIX-YYMMDD-XXXX``: date for people, a hash of the response for uniqueness."""
-    basis = timestamp.strftime("%Y-%m-%dT%H:%M:%S") + "|" + "|".join(
-        name_key(str(v)) if v is not None else "" for v in identity)
+    """``PREFIX-YYMMDD-XXXXX``: the date for people, a hash of the response for uniqueness."""
+    basis = timestamp.isoformat(timespec="seconds") + "|" + "|".join(
+        name_key(v) if isinstance(v, str) else ("" if v is None else name_key(str(v))) for v in identity)
     digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:5].upper()
-    return f"{prefix}-{timestamp:%y%m%d}-{digest}"
+    return f"{prefix}-{timestamp.year % 100:02d}{timestamp.month:02d}{timestamp.day:02d}-{digest}"
 
 
 def find_double_submits(timestamps: Sequence[datetime], signatures: Sequence[tuple[object, ...]],
