@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +15,16 @@ from .base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN, AuditContext, CheckRe
 SELF_ASSESSMENT_NOTE = (
     "Self-assessment aid computed from your records, not the Certifying Partner's audit score."
 )
+
+
+def overall_readiness(readiness: Sequence[float]) -> float:
+    """Overall readiness: the mean of the element figures."""
+    return sum(readiness) / len(readiness) if readiness else 0.0
+
+
+def meets_pass_rule(readiness: Sequence[float], pass_overall: float, pass_element: float) -> bool:
+    """The Certifying Partners' rule over element readiness figures (default 80% overall, 50% each)."""
+    return overall_readiness(readiness) >= pass_overall and all(r >= pass_element for r in readiness)
 
 
 @dataclass(frozen=True)
@@ -51,12 +61,12 @@ class Findings:
     @property
     def overall(self) -> float:
         """Mean of the element readiness figures."""
-        return sum(e.readiness for e in self.elements) / len(self.elements) if self.elements else 0.0
+        return overall_readiness([e.readiness for e in self.elements])
 
     @property
     def meets_pass_rule(self) -> bool:
         """The Certifying Partners' rule: 80% overall and at least 50% in every element."""
-        return self.overall >= self.pass_overall and all(e.readiness >= self.pass_element for e in self.elements)
+        return meets_pass_rule([e.readiness for e in self.elements], self.pass_overall, self.pass_element)
 
     def check(self, check_id: str) -> CheckResult:
         for c in self.checks:

@@ -25,7 +25,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from ..checks.audit import SELF_ASSESSMENT_NOTE
+from ..checks.audit import SELF_ASSESSMENT_NOTE, meets_pass_rule, overall_readiness
 from ..errors import SecorError
 from ..settings import EmailSettings, Settings
 
@@ -85,11 +85,11 @@ class Headline:
 
     @property
     def overall(self) -> float:
-        return sum(e.readiness for e in self.elements) / len(self.elements) if self.elements else 0.0
+        return overall_readiness([e.readiness for e in self.elements])
 
     @property
     def meets_pass_rule(self) -> bool:
-        return self.overall >= self.pass_overall and all(e.readiness >= self.pass_element for e in self.elements)
+        return meets_pass_rule([e.readiness for e in self.elements], self.pass_overall, self.pass_element)
 
     @classmethod
     def of(cls, findings: Any) -> Headline:

@@ -41,6 +41,19 @@ class Workbook:
         raise KeyError(name)
 
 
+def add_tabs(tabs: list[Tab], found: Sequence[Tab], problems: list[str]) -> None:
+    """Append ``found`` to ``tabs``; a tab name already taken keeps the first and is reported."""
+    seen = {t.name: t.origin for t in tabs}
+    for tab in found:
+        if tab.name in seen:
+            problems.append(
+                f"tab '{tab.name}' is in both '{seen[tab.name]}' and '{tab.origin}'; "
+                f"using '{seen[tab.name]}'. Rename or remove one of them.")
+            continue
+        seen[tab.name] = tab.origin
+        tabs.append(tab)
+
+
 class Source(Protocol):
     """Reads every tab it can; never raises for one unreadable file or spreadsheet."""
 

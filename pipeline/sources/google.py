@@ -40,7 +40,7 @@ from gspread.exceptions import APIError
 from ..errors import SecorError
 from ..outputs.dashboard import TAB_NAMES
 from ..settings import GoogleSettings
-from .base import Tab, Workbook
+from .base import Tab, Workbook, add_tabs
 from .google_http import DEFAULT_ROOT, KeyRefused, RetryingHTTPClient, RetryPolicy, explain
 from .local import tab_from_rows
 
@@ -208,7 +208,6 @@ class GoogleSource:
         tabs: list[Tab] = []
         problems: list[str] = []
         opened: list[tuple[str, str]] = []
-        seen: dict[str, str] = {}
         for key in self.keys:
             try:
                 title, found, note = self.read_spreadsheet(key)
@@ -225,14 +224,7 @@ class GoogleSource:
                 opened.append((self.titles.get(key, key), "cannot open: unexpected answer"))
                 continue
             opened.append((title, note))
-            for tab in found:
-                if tab.name in seen:
-                    problems.append(
-                        f"tab '{tab.name}' is in both '{seen[tab.name]}' and '{tab.origin}'; "
-                        f"using '{seen[tab.name]}'. Rename or remove one of them.")
-                    continue
-                seen[tab.name] = tab.origin
-                tabs.append(tab)
+            add_tabs(tabs, found, problems)
         return Workbook(tuple(tabs), tuple(problems), tuple(opened))
 
     # -- writing ----------------------------------------------------------------------------------------------

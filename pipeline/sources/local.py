@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import SecorError
-from .base import Tab, Workbook
+from .base import Tab, Workbook, add_tabs
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -99,7 +99,6 @@ class LocalSource:
         tabs: list[Tab] = []
         problems: list[str] = []
         opened: list[tuple[str, str]] = []
-        seen: dict[str, str] = {}
         for path in self.files():
             try:
                 found = read_csv(path) if path.suffix.lower() == ".csv" else read_xlsx(path)
@@ -113,12 +112,5 @@ class LocalSource:
                 continue
             found_tabs = [found] if isinstance(found, Tab) else found
             opened.append((path.name, f"read: {len(found_tabs)} tab(s)"))
-            for tab in found_tabs:
-                if tab.name in seen:
-                    problems.append(
-                        f"tab '{tab.name}' is in both '{seen[tab.name]}' and '{tab.origin}'; "
-                        f"using '{seen[tab.name]}'. Rename or remove one of them.")
-                    continue
-                seen[tab.name] = tab.origin
-                tabs.append(tab)
+            add_tabs(tabs, found_tabs, problems)
         return Workbook(tuple(tabs), tuple(problems), tuple(opened))
