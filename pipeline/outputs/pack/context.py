@@ -8,7 +8,7 @@ same frames (see charts.py) and are the only markup that is not escaped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -266,7 +266,6 @@ class PackContext:
     appendix: tuple[Table, ...]
     issues: Table
     engine: str = "weasyprint"
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def action_count(self) -> int:
