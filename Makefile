@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: WeasyPrint's Pango and fonts at run time; Poppler (pdftotext, pdftoppm) and
 # wkhtmltopdf for the tests. Installed only when missing, and only as root with apt-get.
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := $(RUNTIME_DEBS) poppler-utils wkhtmltopdf
 
 .PHONY: demo test lint bench clean system-runtime system-test

@@ -6,7 +6,8 @@ For each company size it generates the demo company, then measures:
 - `secor sync` as a whole process: wall time and peak RSS (best of --repeat runs);
 - the floor: a process that only starts Python, imports pandas and reads the same files with calamine;
 - in-process stage times of one sync: read, normalise, engine, write;
-- the monthly pack for the last full month: seconds and pages (when the pack is available).
+- the monthly pack for the last full month: seconds and pages (WeasyPrint);
+- Google mode: Sheets API requests of one whole sync (read and write) against the test emulator.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the emulator lives in tests/
 DATA = ROOT / "bench" / "data"
 END = date(2026, 10, 31)
 
@@ -83,17 +85,45 @@ def pack_figures(folder: Path) -> tuple[float, int] | None:
     return time.perf_counter() - t, result.pages
 
 
+def google_figures(folder: Path) -> tuple[int, float] | None:
+    """Sheets API requests and seconds of one Google-mode sync, against the test emulator on 127.0.0.1."""
+    try:
+        from tests.google.data import upload
+        from tests.google.emulator import Emulator, new_private_key
+    except ImportError:  # the emulator needs the test requirements
+        return None
+    import tempfile
+
+    from jobs.sync import run_sync
+    from pipeline.settings import GoogleSettings, Settings, SourceSettings
+
+    with Emulator() as em, tempfile.TemporaryDirectory() as tmp:
+        key = em.write_key_file(Path(tmp) / "key.json", private_key=new_private_key())
+        keys = []
+        for i, path in enumerate(sorted(folder.glob("*.xlsx"))):
+            keys.append(f"1BenchKey{i:02d}" + "A" * 35)
+            upload(em, path, keys[-1])
+        settings = Settings(source=SourceSettings(backend="google", spreadsheets=tuple(keys), credentials=str(key)),
+                            google=GoogleSettings(api_endpoint=em.url))
+        em.clear_log()
+        t = time.perf_counter()
+        run_sync(settings, as_of=END)
+        return len(em.api_requests()), time.perf_counter() - t
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10x12,10x36,100x36", help="WORKERSxMONTHS, comma-separated")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-pack", action="store_true")
+    parser.add_argument("--no-google", action="store_true")
     args = parser.parse_args()
     from pipeline.demo import generate_demo
 
     secor = str(Path(sys.executable).parent / "secor")
     print(f"{'size':>8} {'rows':>8} | {'sync s':>7} {'peak MB':>8} | {'floor s':>7} {'floor MB':>8} {'ratio':>5} | "
-          f"{'read':>5} {'norm':>5} {'engine':>6} {'write':>5} | {'pack s':>6} {'pages':>5}")
+          f"{'read':>5} {'norm':>5} {'engine':>6} {'write':>5} | {'pack s':>6} {'pages':>5} | "
+          f"{'google requests':>15} {'s':>5}")
     for size in args.sizes.split(","):
         workers, months = (int(x) for x in size.split("x"))
         folder = DATA / f"company-{workers}x{months}"
@@ -105,10 +135,12 @@ def main() -> None:
         stages, rows = stage_times(folder)
         pack = None if args.no_pack else pack_figures(folder)
         pack_txt = f"{pack[0]:>6.2f} {pack[1]:>5}" if pack else f"{'-':>6} {'-':>5}"
+        google = None if args.no_google else google_figures(folder)
+        google_txt = f"{google[0]:>15} {google[1]:>5.2f}" if google else f"{'-':>15} {'-':>5}"
         print(f"{size:>8} {rows:>8} | {sync['wall']:>7.2f} {sync['peak_kb'] / 1024:>8.0f} | "
               f"{floor['wall']:>7.2f} {floor['peak_kb'] / 1024:>8.0f} {sync['wall'] / floor['wall']:>5.2f} | "
               f"{stages['read']:>5.2f} {stages['normalise']:>5.2f} {stages['engine']:>6.2f} {stages['write']:>5.2f} | "
-              f"{pack_txt}", flush=True)
+              f"{pack_txt} | {google_txt}", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from functools import lru_cache
 SERIAL_EPOCH = datetime(1899, 12, 30)
 EARLIEST = date(1950, 1, 1)
 LATEST = date(2100, 12, 31)
+_EARLIEST_DT = datetime(EARLIEST.year, 1, 1)
+_LATEST_DT = datetime(LATEST.year, 12, 31, 23, 59, 59)
 
 _WS = re.compile(r"\s+")
 _MONTHS = {m: i for i, m in enumerate(
@@ -129,6 +131,8 @@ def parse_text_datetime(text: str, order: str) -> tuple[datetime | None, str | N
 
 def parse_datetime(value: object, order: str) -> tuple[datetime | None, str | None]:
     """A cell as a datetime: date cells, Sheets/Excel serials, or text (see parse_text_datetime)."""
+    if type(value) is datetime and value.tzinfo is None and _EARLIEST_DT <= value <= _LATEST_DT:
+        return value, None  # the common case: a date cell, read as is
     if is_blank(value):
         return None, None
     if isinstance(value, bool):

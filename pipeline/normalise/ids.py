@@ -31,7 +31,7 @@ def find_double_submits(timestamps: Sequence[datetime], signatures: Sequence[tup
     Returns ``{duplicate position: kept position}``. Compared in timestamp order,
     each against the last kept response with the same answers.
     """
-    order = sorted(range(len(timestamps)), key=lambda i: (timestamps[i], i))
+    order = sorted(range(len(timestamps)), key=timestamps.__getitem__)  # stable: ties keep row order
     last_kept: dict[tuple[object, ...], int] = {}
     duplicates: dict[int, int] = {}
     for i in order:

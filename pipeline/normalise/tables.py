@@ -196,7 +196,7 @@ def _form_dates_and_ids(table: Table, tab: Tab, settings: Settings, columns: dic
     dups = find_double_submits([stamps[i] for i in live], signatures,
                                settings.audit.duplicate_window_minutes * 60)
     seen: dict[str, int] = {}
-    for i in sorted(live, key=lambda i: (stamps[i], i)):
+    for i in sorted(live, key=stamps.__getitem__):  # stable: ties keep row order
         ts = stamps[i]
         assert isinstance(ts, datetime)
         rid = record_id(table.id_prefix, ts, [columns[k][i] for k in table.identity])
