@@ -90,6 +90,12 @@ def run_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | No
     today = today_in(settings)
     as_of = pack_as_of(m, today)
     dataset, findings = read_and_audit(settings, as_of, source)
+    if dataset.source_problems:
+        # A pack is evidence for an auditor and is made once per month: never from part of the records.
+        raise SecorError(
+            f"the pack for {m.label} was not made because part of the records could not be read: "
+            + " ".join(dataset.source_problems),
+            fix="Fix that, then make the pack again (the scheduler retries by itself).")
     generated_at = datetime.now(settings.zone)
     engine = settings.pack.engine
     context = build_context(findings, dataset, m, generated_at=generated_at, settings=settings, engine=engine)

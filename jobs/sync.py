@@ -26,6 +26,11 @@ class SyncResult:
     def rows_read(self) -> int:
         return sum(s.rows_read for s in self.dataset.status.values())
 
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """Files or spreadsheets that could not be read: the findings are incomplete when not empty."""
+        return self.dataset.source_problems
+
 
 def today_in(settings: Settings) -> date:
     """Today in the company's time zone, not the machine's."""

@@ -45,7 +45,7 @@ class Table:
     columns: tuple[Column, ...]
     is_form: bool = False
     id_prefix: str = ""
-    # Columns whose values, with the Timestamp, identify a submission.
+    # Columns that order responses submitted in the same second (their IDs get -2, -3...).
     identity: tuple[str, ...] = ()
     aliases: tuple[str, ...] = field(default=())
 

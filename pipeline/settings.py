@@ -204,6 +204,8 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
                 raise SecorError(f"'[{key}]' must be a section.")
             cls = {f.name: f for f in fields(Settings)}[key].default_factory  # type: ignore[misc]
             top[key] = _build(cls, value, f"{key}.")
+        elif key in ("tables", "headers") and not isinstance(value, dict):
+            raise SecorError(f"'[{key}]' must be a section.", fix="See secor.example.toml.")
         elif key == "tables":
             mapping: dict[str, tuple[str, ...]] = {}
             for table, names in value.items():
@@ -234,7 +236,36 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         raise SecorError(f"unknown time zone '{settings.timezone}'.", fix="Use a name like America/Edmonton.") from None
     if settings.date_order not in ("MDY", "DMY"):
         raise SecorError("'date_order' must be \"MDY\" or \"DMY\".")
+    _validate(settings)
     return settings
+
+
+def _one_of(where: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise SecorError(f"'{where}' is \"{value}\"; it must be one of: {', '.join(allowed)}.")
+
+
+def _positive(where: str, value: float) -> None:
+    if value <= 0:
+        raise SecorError(f"'{where}' must be more than 0 (it is {value}).")
+
+
+def _validate(settings: Settings) -> None:
+    """Values that parse but cannot work: a clear error now rather than a failure at 6 a.m."""
+    _one_of("source.backend", settings.source.backend, ("local", "google"))
+    _one_of("pack.engine", settings.pack.engine, ("weasyprint", "wkhtmltopdf"))
+    _one_of("email.security", settings.email.security, ("starttls", "ssl", "none"))
+    for where, value in (("google.timeout_seconds", settings.google.timeout_seconds),
+                         ("google.max_attempts", settings.google.max_attempts),
+                         ("google.max_retry_seconds", settings.google.max_retry_seconds),
+                         ("email.timeout_seconds", settings.email.timeout_seconds),
+                         ("audit.lookback_months", settings.audit.lookback_months)):
+        _positive(where, value)
+    hh, _, mm = settings.schedule.sync_at.partition(":")
+    if not (hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60 and len(mm) == 2):
+        raise SecorError(f"'schedule.sync_at' is \"{settings.schedule.sync_at}\"; write a time like \"06:00\".")
+    if not 1 <= settings.schedule.pack_day <= 28:
+        raise SecorError("'schedule.pack_day' must be a day from 1 to 28 (every month has it).")
 
 
 def load_settings(path: str | Path | None) -> Settings:

@@ -40,7 +40,7 @@ EXAMPLES: dict[str, dict[str, object]] = {
                         "controls": "Locates, hand expose within 1 m, ground disturbance checklist",
                         "owner": "Dale Kowalski", "identified": date(2024, 5, 6), "reviewed": date(2026, 5, 4),
                         "status": "Controlled"},
-    "corrective_actions": {"action_id": "CA-001", "source": "Pre-Start", "source_ref": "PS-260512-3F9A1",
+    "corrective_actions": {"action_id": "CA-001", "source": "Pre-Start", "source_ref": "PS-260512-064512",
                            "description": "Replace leaking hydraulic hose on SS-02", "assigned_to": "Dale Kowalski",
                            "raised": date(2026, 5, 12), "due": date(2026, 5, 19), "completed": date(2026, 5, 14),
                            "verified_by": "Dale Kowalski", "verified": date(2026, 5, 15)},

@@ -41,6 +41,12 @@ def test_values_override_defaults() -> None:
     ({"tables": {"flhas": ["x"]}}, "is not a table"),
     ({"headers": {"flha": {"who": ["x"]}}}, "is not a column"),
     ({"date_order": "YMD"}, "MDY"),
+    ({"source": {"backend": "gogle"}}, "source.backend"),
+    ({"tables": "x"}, "must be a section"),
+    ({"google": {"timeout_seconds": 0}}, "more than 0"),
+    ({"schedule": {"sync_at": "6am"}}, "like \"06:00\""),
+    ({"schedule": {"pack_day": 31}}, "1 to 28"),
+    ({"pack": {"engine": "chrome"}}, "weasyprint, wkhtmltopdf"),
 ])
 def test_wrong_settings_are_clear_errors(data: dict[str, object], words: str) -> None:
     with pytest.raises(SecorError, match=words):

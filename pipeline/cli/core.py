@@ -17,6 +17,7 @@ def sync(source: str | None, as_of: str | None, out: str | None, config: str | N
 
     Local mode writes OUT/dashboard.xlsx (default outputs/); Google mode rewrites
     the Dashboard tabs of the office spreadsheet. Ends with a short summary.
+    Exits 1 when a file or spreadsheet could not be read (the dashboards then say so).
     """
     from jobs.sync import run_sync
 
@@ -25,6 +26,8 @@ def sync(source: str | None, as_of: str | None, out: str | None, config: str | N
     settings = settings_for(config, source, out)
     result = run_sync(settings, as_of=parse_as_of(as_of))
     click.echo(summary_text(result.findings, result.dataset, result.written))
+    if result.problems:
+        raise SystemExit(1)
 
 
 @click.command()

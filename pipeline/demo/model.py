@@ -137,4 +137,4 @@ def rid(table: str, row: dict[str, object]) -> str:
     spec = BY_KEY[table]
     ts = row["_ts"]
     assert isinstance(ts, datetime)
-    return record_id(spec.id_prefix, ts, [row.get(k) for k in spec.identity])
+    return record_id(spec.id_prefix, ts)

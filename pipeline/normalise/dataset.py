@@ -10,6 +10,7 @@ import pandas as pd
 from ..schema import BY_KEY, Kind
 
 ISSUE_COLUMNS = ["table", "row", "column", "value", "problem", "severity"]
+SOURCE_TABLE = "(source)"  # the Table of a Data Issues line about a file or spreadsheet that could not be read
 
 # Severity of a Data Issues line, most urgent first.
 TABLE = "table"  # a table or column is missing: whatever needs it cannot run

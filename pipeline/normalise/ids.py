@@ -1,27 +1,43 @@
 """Stable record IDs for form responses and double-submit detection.
 
-An ID depends only on the response itself (its Timestamp and who/what it is
-about), never on its row position, so sorting, inserting or deleting rows in
-the sheet does not change it. Forms timestamps are to the second, so two
-different responses share an ID only if the same person submits the same
-subject in the same second: that is a double tap, reported as a duplicate.
+An ID is the form's prefix and the response's Timestamp (``PS-261121-140322``
+for a pre-start submitted 2026-11-21 14:03:22). It depends on nothing else: not
+the row position, so sorting, inserting or deleting rows keeps it; and not the
+answers, so the office correcting a misspelt name (as Data Issues asks) keeps
+it too. People can read it and find the response by its time. Responses
+submitted in the same second get ``-2``, ``-3``... in the order of their answers
+(``tiebreak``), never of their rows.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
 from .cells import name_key
 
 
-def record_id(prefix: str, timestamp: datetime, identity: Sequence[object]) -> str:
-    """``PREFIX-YYMMDD-XXXXX``: the date for people, a hash of the response for uniqueness."""
-    basis = timestamp.isoformat(timespec="seconds") + "|" + "|".join(
-        name_key(v) if isinstance(v, str) else ("" if v is None else name_key(str(v))) for v in identity)
-    digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:5].upper()
-    return f"{prefix}-{timestamp.year % 100:02d}{timestamp.month:02d}{timestamp.day:02d}-{digest}"
+def record_id(prefix: str, timestamp: datetime) -> str:
+    """``PREFIX-YYMMDD-HHMMSS`` of the response's Timestamp."""
+    t = timestamp
+    return f"{prefix}-{t.year % 100:02d}{t.month:02d}{t.day:02d}-{t.hour:02d}{t.minute:02d}{t.second:02d}"
+
+
+def tiebreak(identity: Sequence[object]) -> tuple[str, ...]:
+    """How responses of the same second are ordered: by their answers, as text."""
+    return tuple(name_key(str(v)) if v is not None else "" for v in identity)
+
+
+def assign_ids(prefix: str, timestamps: Sequence[datetime], identities: Sequence[Sequence[object]]) -> list[str]:
+    """The ID of each response; same-second responses numbered by ``tiebreak`` of their identity."""
+    order = sorted(range(len(timestamps)), key=lambda i: (timestamps[i], tiebreak(identities[i])))
+    ids = [""] * len(timestamps)
+    seen: dict[str, int] = {}
+    for i in order:
+        rid = record_id(prefix, timestamps[i])
+        n = seen[rid] = seen.get(rid, 0) + 1
+        ids[i] = rid if n == 1 else f"{rid}-{n}"
+    return ids
 
 
 def find_double_submits(timestamps: Sequence[datetime], signatures: Sequence[tuple[object, ...]],

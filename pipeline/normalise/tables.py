@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Any
 
 import pandas as pd
@@ -17,9 +18,19 @@ from ..schema import BY_KEY, ID, ROW, TABLES, Column, Kind, Table
 from ..settings import Settings
 from ..sources.base import Tab, Workbook
 from . import cells
-from .dataset import ISSUE_COLUMNS, REJECTED, SEVERITY_ORDER, TABLE, WARNING, Dataset, TableStatus, typed_series
+from .dataset import (
+    ISSUE_COLUMNS,
+    REJECTED,
+    SEVERITY_ORDER,
+    SOURCE_TABLE,
+    TABLE,
+    WARNING,
+    Dataset,
+    TableStatus,
+    typed_series,
+)
 from .headers import find_table, match_headers
-from .ids import find_double_submits, record_id
+from .ids import assign_ids, find_double_submits
 from .names import Roster
 
 MAX_VALUE_SHOWN = 200
@@ -83,6 +94,17 @@ def _pick(row: Sequence[object], positions: tuple[int, ...]) -> object:
         if not cells.is_blank(v):
             return v
     return None
+
+
+def _to_company_zone(values: list[object], zone: str, settings: Settings) -> list[object]:
+    """Date-times written in another zone (a spreadsheet's own), as the company's wall-clock time."""
+    try:
+        source = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return values  # an unknown zone name: keep the times as written
+    target = settings.zone
+    return [v.replace(tzinfo=source).astimezone(target).replace(tzinfo=None) if isinstance(v, datetime) else v
+            for v in values]
 
 
 def _row_blank(row: Sequence[object]) -> bool:
@@ -157,6 +179,8 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
                 issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; row not used.", REJECTED)
             else:
                 issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; value ignored.", WARNING)
+        if col.kind is Kind.TIMESTAMP and tab.timezone and tab.timezone != settings.timezone:
+            out = _to_company_zone(out, tab.timezone, settings)
         columns[col.key] = out
 
     ids: list[str | None] = [None] * n
@@ -195,16 +219,9 @@ def _form_dates_and_ids(table: Table, tab: Tab, settings: Settings, columns: dic
     signatures = [tuple(columns[k][i] for k in content_keys) for i in live]
     dups = find_double_submits([stamps[i] for i in live], signatures,
                                settings.audit.duplicate_window_minutes * 60)
-    seen: dict[str, int] = {}
-    for i in sorted(live, key=stamps.__getitem__):  # stable: ties keep row order
-        ts = stamps[i]
-        assert isinstance(ts, datetime)
-        rid = record_id(table.id_prefix, ts, [columns[k][i] for k in table.identity])
-        if rid in seen:
-            seen[rid] += 1
-            rid = f"{rid}-{seen[rid]}"
-        else:
-            seen[rid] = 1
+    live_ids = assign_ids(table.id_prefix, [stamps[i] for i in live],
+                          [[columns[k][i] for k in table.identity] for i in live])
+    for i, rid in zip(live, live_ids, strict=True):
         ids[i] = rid
     for pos, kept_pos in dups.items():
         i, kept = live[pos], live[kept_pos]
@@ -222,7 +239,7 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
     tables: dict[str, pd.DataFrame] = {}
     status: dict[str, TableStatus] = {}
     for problem in workbook.problems:
-        issues.add("(source)", None, "", "", problem, TABLE)
+        issues.add(SOURCE_TABLE, None, "", "", problem, TABLE)
 
     roster: Roster | None = None
     for table in TABLES:  # Workers comes first: the roster the other tables' names are matched to

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks.audit import SELF_ASSESSMENT_NOTE, Findings
-from ..normalise.dataset import TableStatus
+from ..normalise.dataset import SOURCE_TABLE, TableStatus
 
 SUMMARY = "Dashboard"
 CERTIFICATIONS = "Dashboard - Certifications"
@@ -85,6 +85,11 @@ def summary_frame(findings: Findings, statuses: Mapping[str, TableStatus], gener
     rows.append(("Tables read", f"{found} of {len(statuses)}", "Pass" if found == len(statuses) else "Warn",
                  "See Dashboard - Data Issues for anything missing."))
     rows.append(("Note", SELF_ASSESSMENT_NOTE, "", ""))
+    unread = findings.issues[findings.issues["table"] == SOURCE_TABLE]
+    if len(unread):
+        # First thing on the tab: figures computed without part of the records must say so.
+        rows.insert(3, ("Records read", "INCOMPLETE", "Fail",
+                        "Could not read: " + " ".join(unread["problem"]) + " Figures below miss those records."))
     return pd.DataFrame(rows, columns=["Item", "Value", "Status", "Detail"])
 
 

@@ -28,6 +28,9 @@ def urgent_items(findings: Findings, limit: int = 3) -> list[str]:
 def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -> str:
     """What a person reads after `secor sync`."""
     lines = [f"{findings.company}: SECOR readiness as of {findings.as_of.isoformat()}"]
+    if dataset.source_problems:
+        lines.append("INCOMPLETE: part of the records could not be read, so these figures miss them:")
+        lines.extend(f"  - {p}" for p in dataset.source_problems)
     for e in findings.elements:
         lines.append(f"  Element {e.element} {e.name[:44]:<44} {round(100 * e.readiness):>3}%")
     verdict = "meets" if findings.meets_pass_rule else "does not meet"

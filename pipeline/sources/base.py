@@ -20,6 +20,9 @@ class Tab:
     header: tuple[object, ...]
     rows: Sequence[Sequence[object]]
     first_row: int = 2
+    # The IANA zone the tab's date-times are written in (a Google spreadsheet's own time zone);
+    # None: the company's. Timestamps are converted to the company's zone when they differ.
+    timezone: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,13 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def tab_from_rows(name: str, origin: str, rows: Sequence[Sequence[object]]) -> Tab:
+def tab_from_rows(name: str, origin: str, rows: Sequence[Sequence[object]], timezone: str | None = None) -> Tab:
     """Cut a grid into header and data rows: the header is the first non-blank row."""
     start = 0
     while start < len(rows) and all(_blank(v) for v in rows[start]):
         start += 1
     if start == len(rows):
-        return Tab(name, origin, (), [], first_row=2)
+        return Tab(name, origin, (), [], first_row=2, timezone=timezone)
     header = list(rows[start])
     body = rows[start + 1:]
     end = len(body)
@@ -38,7 +38,7 @@ def tab_from_rows(name: str, origin: str, rows: Sequence[Sequence[object]]) -> T
             len(r) < width or _blank(r[width - 1]) for r in body[:end]):
         width -= 1
     data = [list(r[:width]) + [None] * (width - len(r)) for r in body[:end]]
-    return Tab(name, origin, tuple(header[:width]), data, first_row=start + 2)
+    return Tab(name, origin, tuple(header[:width]), data, first_row=start + 2, timezone=timezone)
 
 
 def read_xlsx(path: Path) -> list[Tab]:

@@ -30,8 +30,8 @@ FAILED_PRE_START_TS = "2026-03-02 06:45:00"
 
 
 def rid(prefix: str, timestamp: str, *identity: str) -> str:
-    """The record ID the normaliser gives a response (prefix, Timestamp, identity columns)."""
-    return record_id(prefix, datetime.fromisoformat(timestamp), identity)
+    """The record ID the normaliser gives a response: prefix and Timestamp (identity orders same-second ones)."""
+    return record_id(prefix, datetime.fromisoformat(timestamp))
 
 
 INCIDENT_ID = rid("INC", INCIDENT_TS, LABOURER, "Near Miss")

@@ -132,7 +132,25 @@ def test_ids_do_not_change_when_rows_are_sorted_inserted_or_deleted() -> None:
     assert ids([b, a]) == first
     assert {k: v for k, v in ids([c, a, b]).items() if k != 4} == first
     assert ids([b])[3] == first[3]
-    assert all(v.startswith("FLHA-2611") for v in first.values())
+    assert first[2] == "FLHA-261102-070000"
+
+
+def test_ids_do_not_change_when_the_office_corrects_a_name() -> None:
+    typo = {**FLHA_ROW, "Worker": "Priya Sandu"}
+    before = dataset({"workers": WORKERS, "flha": [typo]}).table("flha").iloc[0]["id"]
+    after = dataset({"workers": WORKERS, "flha": [FLHA_ROW]}).table("flha").iloc[0]["id"]
+    assert before == after == "FLHA-261121-140322"
+
+
+def test_responses_in_the_same_second_are_numbered_by_their_answers_not_their_rows() -> None:
+    dale = {**FLHA_ROW, "Worker": "Dale Kowalski"}
+
+    def ids(rows):  # type: ignore[no-untyped-def]
+        frame = dataset({"workers": WORKERS, "flha": rows}).table("flha")
+        return dict(zip(frame["worker"], frame["id"], strict=True))
+
+    assert ids([FLHA_ROW, dale]) == ids([dale, FLHA_ROW]) == {
+        "Dale Kowalski": "FLHA-261121-140322", "Priya Sandhu": "FLHA-261121-140322-2"}
 
 
 def test_required_value_blank_rejects_the_row_with_its_sheet_row_number() -> None:
@@ -173,3 +191,21 @@ def test_inputs_are_not_mutated() -> None:
     wb = Workbook((Tab("Workers", "t", ("Name", "Role", "Start Date"), rows),))
     normalise(wb, Settings())
     assert rows == [[" Dale  Kowalski ", "Owner", "2019-03-01"]]
+
+
+def test_timestamps_written_in_another_zone_become_company_time() -> None:
+    header = ("Timestamp", "Worker", "Site", "Task", "Hazards", "Controls")
+    rows = [[datetime(2026, 11, 21, 0, 30), "Priya Sandhu", "LSD 1", "Dig", "Lines", "Spotter"]]
+    toronto = Tab("FLHA", "Forms (Toronto)", header, rows, timezone="America/Toronto")
+    ds = normalise(Workbook((tab("Workers", WORKERS), toronto)), Settings())
+    row = ds.table("flha").iloc[0]
+    assert row["timestamp"] == datetime(2026, 11, 20, 22, 30)
+    assert row["date"] == datetime(2026, 11, 20)  # the blank Date follows the company-time Timestamp
+
+
+def test_timestamps_in_the_company_zone_are_kept_as_written() -> None:
+    header = ("Timestamp", "Worker", "Site", "Task", "Hazards", "Controls")
+    rows = [[datetime(2026, 11, 21, 0, 30), "Priya Sandhu", "LSD 1", "Dig", "Lines", "Spotter"]]
+    same = Tab("FLHA", "Forms", header, rows, timezone="America/Edmonton")
+    ds = normalise(Workbook((tab("Workers", WORKERS), same)), Settings())
+    assert ds.table("flha").iloc[0]["timestamp"] == datetime(2026, 11, 21, 0, 30)

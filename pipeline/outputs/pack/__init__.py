@@ -6,8 +6,9 @@ turns Findings + Dataset + a month into the template context, ``render_html`` an
 ``jobs.pack`` wires them to the source and to the disk.
 """
 
-from .context import PackContext, build_context
+from .context import build_context
 from .data import machine_files
+from .model import PackContext
 from .month import Month, parse_month, previous_month
 from .render import ENGINES, Rendered, page_count, render, render_html, render_pdf
 

@@ -24,7 +24,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ...errors import SecorError
-from .context import PackContext, chip_class
+from .model import PackContext
+from .values import chip_class
 
 TEMPLATES = Path(__file__).parent / "templates"
 ENGINES = ("weasyprint", "wkhtmltopdf")

@@ -1,0 +1,73 @@
+"""The Dataset's rows as the pack sees them: the month's form records, and the record-level judgements it prints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from ...checks.audit import Findings
+from ...normalise.dataset import Dataset
+from ...settings import AuditSettings
+from .month import Month
+from .values import blank, norm
+
+
+def in_month(frame: pd.DataFrame, column: str, month: Month, until: date | None = None) -> pd.DataFrame:
+    """Rows whose date falls in the month (up to ``until`` when the month is in progress)."""
+    if frame.empty or column not in frame:
+        return frame.iloc[0:0]
+    dates = pd.to_datetime(frame[column], errors="coerce")
+    end = pd.Timestamp(until or month.last)
+    mask = (dates >= pd.Timestamp(month.first)) & (dates <= end)
+    return frame[mask.fillna(False)].sort_values(column, kind="stable")
+
+
+@dataclass(frozen=True)
+class MonthRecords:
+    """Each form's records dated in the month, oldest first; the element sections and the appendix share them."""
+
+    flha: pd.DataFrame
+    pre_start: pd.DataFrame
+    inspections: pd.DataFrame
+    toolbox_talks: pd.DataFrame
+    orientations: pd.DataFrame
+    incidents: pd.DataFrame
+
+
+def month_records(data: Dataset, month: Month, until: date) -> MonthRecords:
+    """The month's form records, up to ``until``."""
+    return MonthRecords(
+        flha=in_month(data.table("flha"), "date", month, until),
+        pre_start=in_month(data.table("pre_start"), "date", month, until),
+        inspections=in_month(data.table("workplace_inspection"), "date", month, until),
+        toolbox_talks=in_month(data.table("toolbox_talk"), "date", month, until),
+        orientations=in_month(data.table("orientation"), "date", month, until),
+        incidents=in_month(data.table("incident"), "incident_date", month, until),
+    )
+
+
+def prestart_defects(pre: pd.DataFrame) -> pd.DataFrame:
+    """Pre-starts that failed or reported a defect."""
+    if pre.empty:
+        return pre
+    return pre[(pre["result"] == "Fail") | pre["defects"].map(lambda v: not blank(v))]
+
+
+_VAGUE_ROOT_CAUSES = frozenset(AuditSettings().vague_root_causes)
+
+
+def root_cause_missing(row: Mapping[str, Any], flagged: frozenset[str] = frozenset()) -> bool:
+    """No root cause, one that only repeats the description or explains nothing, or one check E6.3 flagged."""
+    if str(row.get("id")) in flagged:
+        return True
+    root, desc = norm(row.get("root_cause")), norm(row.get("description"))
+    return not root or root == desc or root in _VAGUE_ROOT_CAUSES or (len(root) > 10 and root in desc)
+
+
+def flagged_by(findings: Findings, check_id: str) -> frozenset[str]:
+    """The record IDs a check listed (empty when the check did not run)."""
+    return frozenset(r for c in findings.checks if c.id == check_id for r in c.records)
