@@ -27,7 +27,9 @@ def workbook(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> Workbook:
     tabs = []
     for name, records in tables.items():
         title = BY_KEY[name].title if name in BY_KEY else name
-        tabs.append(tab(title, records))
+        # No records: the tab as the office starts it, headers and nothing else.
+        header = [c.title for c in BY_KEY[name].columns] if not records and name in BY_KEY else None
+        tabs.append(tab(title, records, header))
     return Workbook(tuple(tabs))
 
 

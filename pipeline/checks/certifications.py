@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..normalise.dataset import Dataset
 from ..settings import Settings
-from .common import active_workers, keys
+from .common import active_workers, is_vague_ticket, keys, vague_ticket_words
 
 # Columns of the certifications frame, in this order. Dates are datetime64, days_left Int64.
 # status is one of Expired | Missing | Expiring | Current; rows sorted most urgent first.
@@ -55,13 +55,20 @@ def certifications(data: Dataset, settings: Settings, as_of: date) -> pd.DataFra
     gets no rows here: E5.1 reports the role. Pure: the input frames are not changed.
     """
     ts = pd.Timestamp(as_of)
+    if not (data.has("workers") and data.has("training_matrix") and data.has("training_records")):
+        # Without the records every ticket would look Missing: say nothing rather than something false.
+        # E5.2 and Data Issues name the missing table.
+        return empty_certifications()
     workers = active_workers(data.table("workers"), ts)
     matrix = data.table("training_matrix")
     if workers.empty or matrix.empty:
         return empty_certifications()
 
     matrix = matrix.assign(role_key=keys(matrix["role"]), ticket_key=keys(matrix["ticket"]))
-    matrix = matrix[(matrix["role_key"] != "") & (matrix["ticket_key"] != "")]
+    # A vague ticket ("as required", "TBD") names nothing a worker could hold: E5.1 reports it instead.
+    vague = vague_ticket_words(settings)
+    matrix = matrix[(matrix["role_key"] != "") & ~matrix["ticket_key"].map(lambda k: is_vague_ticket(k, vague))
+                    .astype(bool)]
     # One requirement per role and ticket; a repeated matrix row keeps the first validity given.
     matrix = matrix.sort_values("row").drop_duplicates(["role_key", "ticket_key"])
     required = (workers.assign(role_key=keys(workers["role"]))[["name", "role", "key", "role_key"]]

@@ -20,6 +20,13 @@ from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
+# What crews write in a Defects / Deficiencies cell to say there are none.
+NO_DEFECT_ANSWERS = frozenset({
+    "no", "n", "na", "n a", "none", "nil", "nothing", "0", "no defects", "no defect", "none found",
+    "nothing found", "no deficiencies", "no deficiency", "no issues", "no issue", "nothing to report", "all good",
+    "good", "ok", "okay", "all ok", "none noted", "nothing noted",
+})
+
 # Answers that fill a signature / "communicated" cell without meaning yes.
 NEGATIVE_ANSWERS = frozenset({
     "no", "n", "na", "n a", "none", "not signed", "unsigned", "not yet", "pending", "tbd", "false", "0",
@@ -55,10 +62,30 @@ def filled(series: pd.Series) -> pd.Series:
     return keys(series) != ""
 
 
+def reports_defect(series: pd.Series) -> pd.Series:
+    """True where a Defects / Deficiencies cell reports something ("None", "N/A", "nil" report nothing)."""
+    k = keys(series)
+    return (k != "") & ~k.isin(NO_DEFECT_ANSWERS)
+
+
 def affirmed(series: pd.Series) -> pd.Series:
     """True where a text cell holds an answer that is not a 'no' (signatures, 'communicated to crew')."""
     k = keys(series)
     return (k != "") & ~k.isin(NEGATIVE_ANSWERS)
+
+
+def is_vague_ticket(ticket_key: str, vague: set[str]) -> bool:
+    """A ticket that names no certification: blank, one of the vague words, holds a vague phrase of two or
+    more words ('First Aid as required'), or says TBD."""
+    if ticket_key in vague:
+        return True
+    padded = f" {ticket_key} "
+    return " tbd " in padded or any(" " in v and f" {v} " in padded for v in vague)
+
+
+def vague_ticket_words(settings: Settings) -> set[str]:
+    """text_keys of settings.audit.vague_ticket_words, and blank."""
+    return {text_key(w) for w in settings.audit.vague_ticket_words} | {""}
 
 
 def has_phrase(key: str, fragments: Iterable[str]) -> bool:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..normalise.dataset import Dataset
 from ..settings import Settings
-from .common import filled
+from .common import filled, reports_defect
 
 # Columns of the deficiencies frame, in this order.
 # id: the stable record ID (PS-..., INS-..., INC-...) or the Action ID / Hazard ID the office uses.
@@ -67,10 +67,10 @@ def _frame(**columns: object) -> pd.DataFrame:
 
 def _pre_starts(data: Dataset, settings: Settings) -> pd.DataFrame:
     ps = data.table("pre_start")
-    ps = ps[(ps["result"] == "Fail") | filled(ps["defects"])]
+    ps = ps[(ps["result"] == "Fail") | reports_defect(ps["defects"])]
     oos = ps["out_of_service"].fillna(False).astype(bool)
     days = oos.map({True: settings.audit.due_days_out_of_service, False: settings.audit.due_days_default})
-    description = ps["defects"].where(filled(ps["defects"]), "Pre-start failed (no defect written)")
+    description = ps["defects"].where(reports_defect(ps["defects"]), "Pre-start failed (no defect written)")
     return _frame(id=ps["id"], source="Pre-Start", found=ps["date"], description=description,
                   unit_or_site=ps["unit"], default_due=ps["date"] + pd.to_timedelta(days, unit="D"),
                   closed=ps["closed"], table="Pre-Start", row=ps["row"])
@@ -78,7 +78,7 @@ def _pre_starts(data: Dataset, settings: Settings) -> pd.DataFrame:
 
 def _inspections(data: Dataset, settings: Settings) -> pd.DataFrame:
     ins = data.table("workplace_inspection")
-    ins = ins[filled(ins["deficiencies"])]
+    ins = ins[reports_defect(ins["deficiencies"])]
     where = ins["site"].where(ins["area"].isna(), ins["site"].fillna("") + " / " + ins["area"].fillna(""))
     return _frame(id=ins["id"], source="Inspection", found=ins["date"], description=ins["deficiencies"],
                   unit_or_site=where, due=ins["due"],
@@ -100,7 +100,7 @@ def _hazards(data: Dataset, settings: Settings) -> pd.DataFrame:
 
 def _incidents(data: Dataset, settings: Settings) -> pd.DataFrame:
     inc = data.table("incident")
-    inc = inc[filled(inc["corrective_actions"])]
+    inc = inc[reports_defect(inc["corrective_actions"])]
     return _frame(id=inc["id"], source="Incident", found=inc["incident_date"],
                   description=inc["corrective_actions"], assigned_to=inc["investigated_by"],
                   default_due=inc["incident_date"] + _days(settings.audit.due_days_default),

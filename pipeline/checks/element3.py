@@ -40,8 +40,9 @@ def corrective_actions_done(ctx: AuditContext) -> CheckResult:
     overdue = defs[defs["status"] == OVERDUE]
     awaiting = defs[defs["status"] == AWAITING]
     open_ = defs[defs["status"] == OPEN]
-    detail = (f"{completed} of {plural(len(ca), 'corrective action')} completed; {plural(len(overdue), 'deficiency', 'deficiencies')} "
-              f"overdue, {len(awaiting)} completed but not verified, {len(open_)} open within their due date")
+    detail = (f"{completed} of {plural(len(ca), 'corrective action')} completed; "
+              f"{plural(len(overdue), 'deficiency', 'deficiencies')} overdue, {len(awaiting)} completed but not "
+              f"verified, {len(open_)} open within their due date")
     status = FAIL if len(overdue) else WARN if len(awaiting) else PASS
     return result("E3.2", status, detail, [*overdue["id"], *awaiting["id"]])
 

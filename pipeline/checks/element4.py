@@ -7,7 +7,6 @@ import pandas as pd
 from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 from .common import (
     affirmed,
-    filled,
     graded,
     in_window,
     judged_periods,
@@ -15,6 +14,7 @@ from .common import (
     missing_table,
     plural,
     refs,
+    reports_defect,
     window_words,
     work_dates,
 )
@@ -125,10 +125,10 @@ def defects_followed_up(ctx: AuditContext) -> CheckResult:
     ca = ctx.data.table("corrective_actions")
     linked = set(ref_key(ca.loc[ca["raised"] <= ctx.as_of_ts, "source_ref"])) - {""}
     ps = ctx.data.table("pre_start")
-    ps = ps[in_window(ctx, ps["date"]) & ((ps["result"] == "Fail") | filled(ps["defects"]))]
+    ps = ps[in_window(ctx, ps["date"]) & ((ps["result"] == "Fail") | reports_defect(ps["defects"]))]
     ps_ok = ref_key(ps["id"]).isin(linked) | (ps["closed"] <= ctx.as_of_ts) | affirmed(ps["action_taken"])
     ins = ctx.data.table("workplace_inspection")
-    ins = ins[in_window(ctx, ins["date"]) & filled(ins["deficiencies"])]
+    ins = ins[in_window(ctx, ins["date"]) & reports_defect(ins["deficiencies"])]
     ins_ok = (ref_key(ins["id"]).isin(linked) | (ins["closed"] <= ctx.as_of_ts)
               | affirmed(ins["corrective_action"]))
     total = len(ps) + len(ins)

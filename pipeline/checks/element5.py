@@ -14,25 +14,17 @@ from .common import (
     affirmed,
     graded,
     in_window,
+    is_vague_ticket,
     keys,
     missing_table,
     on_or_before,
     plural,
     refs,
-    text_key,
+    vague_ticket_words,
     window_words,
     work_dates,
 )
 from .registry import check
-
-
-def _is_vague(ticket_key: str, vague: set[str]) -> bool:
-    """A ticket that names no certification: blank, one of the vague words, holds a vague phrase of two or
-    more words ('First Aid as required'), or says TBD."""
-    if ticket_key in vague:
-        return True
-    padded = f" {ticket_key} "
-    return " tbd " in padded or any(" " in v and f" {v} " in padded for v in vague)
 
 
 @check("E5.1", 5, "Training matrix names specific tickets")
@@ -44,8 +36,8 @@ def matrix_specific(ctx: AuditContext) -> CheckResult:
     if missing:
         return missing
     matrix = ctx.data.table("training_matrix")
-    vague_words = {text_key(w) for w in ctx.settings.audit.vague_ticket_words} | {""}
-    vague = matrix[keys(matrix["ticket"]).map(lambda k: _is_vague(k, vague_words)).astype(bool)]
+    vague_words = vague_ticket_words(ctx.settings)
+    vague = matrix[keys(matrix["ticket"]).map(lambda k: is_vague_ticket(k, vague_words)).astype(bool)]
     issues = ctx.data.issues
     blank = issues[(issues["table"] == "Training Matrix") & (issues["column"] == "Ticket")
                    & (issues["severity"] == "rejected")]

@@ -8,15 +8,23 @@ Requests per spreadsheet read, whatever its number of tabs or rows:
    ``dateTimeRenderOption=SERIAL_NUMBER``.
 
 Dates therefore arrive as Sheets serial numbers (days since 1899-12-30, the
-same as Excel). The normaliser turns them into naive local dates and times,
-which is right: a serial has no zone, it is wall-clock time in the
+same as Excel). A serial has no zone: it is wall-clock time in the
 spreadsheet's time zone (File > Settings), the zone Forms also writes its
-Timestamps in. When that zone differs from the company's ``timezone`` it is
-said in ``secor doctor`` and logged.
+Timestamps in. Every :class:`Tab` carries that zone (``Tab.timezone``) and the
+normaliser converts Timestamp columns from it to the company's ``timezone``;
+when the two differ it is also said in ``secor doctor`` and logged.
 
-A spreadsheet that cannot be read (not shared, wrong key, API disabled, Google
-not answering) is one sentence in ``Workbook.problems``; the others are still
-read. Only a refused key, which would fail every request, raises.
+A spreadsheet that cannot be read for a reason the office must fix (not shared,
+wrong key, API disabled, not a Google Sheet) is one sentence in
+``Workbook.problems``; the others are still read. Google not answering
+(:class:`GoogleUnavailable`: retries or the time budget used up, or a
+``Retry-After`` longer than allowed) stops the read and raises: a partial read
+must not replace good dashboards. A refused key, which would fail every request,
+raises too.
+
+``[google] max_retry_seconds`` is the time budget of one whole operation: the
+read of every spreadsheet, or the dashboard write (see
+:meth:`RetryingHTTPClient.operation`).
 
 The pipeline's own tabs (``Dashboard*``, see ``pipeline.outputs.dashboard.TAB_NAMES``)
 are not read back as sources.
@@ -41,7 +49,7 @@ from ..errors import SecorError
 from ..outputs.dashboard import TAB_NAMES
 from ..settings import GoogleSettings
 from .base import Tab, Workbook, add_tabs
-from .google_http import DEFAULT_ROOT, KeyRefused, RetryingHTTPClient, RetryPolicy, explain
+from .google_http import DEFAULT_ROOT, GoogleUnavailable, KeyRefused, RetryingHTTPClient, RetryPolicy, explain
 from .local import tab_from_rows
 
 log = logging.getLogger(__name__)
@@ -101,8 +109,28 @@ def load_credentials(path: str | os.PathLike[str]) -> Any:
                              "Keys > Add key > JSON.") from None
 
 
+def check_settings(google: GoogleSettings) -> None:
+    """``[google]`` values that cannot work, as a SecorError naming the setting (not a traceback at sync)."""
+    for name, value, rule in (("timeout_seconds", google.timeout_seconds, "more than 0"),
+                              ("max_attempts", google.max_attempts, "at least 1"),
+                              ("max_retry_seconds", google.max_retry_seconds, "more than 0")):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and (
+            value >= 1 if name == "max_attempts" else value > 0)
+        if not ok:
+            raise SecorError(f"[google] {name} is {value!r}; it must be {rule}.",
+                             fix=f"Set {name} under [google] (the default is "
+                                 f"{getattr(GoogleSettings, name)!r}), or remove it.")
+    if google.max_retry_seconds < google.timeout_seconds:
+        raise SecorError(
+            f"[google] max_retry_seconds ({google.max_retry_seconds:g}) is less than timeout_seconds "
+            f"({google.timeout_seconds:g}): it is the time a whole read or dashboard write may take, so it must "
+            "leave room for at least one request.",
+            fix="Raise max_retry_seconds (default 120) or lower timeout_seconds (default 30).")
+
+
 def policy_from(google: GoogleSettings, **overrides: Any) -> RetryPolicy:
-    """The transport's policy from the ``[google]`` settings."""
+    """The transport's policy from the ``[google]`` settings (checked first)."""
+    check_settings(google)
     endpoint = google.api_endpoint.rstrip("/")
     host = endpoint.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     if not endpoint.startswith("https://") and not (endpoint.startswith("http://")
@@ -110,7 +138,7 @@ def policy_from(google: GoogleSettings, **overrides: Any) -> RetryPolicy:
         raise SecorError(f"[google] api_endpoint '{google.api_endpoint}' must start with https:// "
                          "(plain http is only allowed to this machine, for tests).")
     return RetryPolicy(api_endpoint=endpoint, timeout_seconds=google.timeout_seconds,
-                       max_attempts=max(1, google.max_attempts), max_retry_seconds=google.max_retry_seconds,
+                       max_attempts=google.max_attempts, max_retry_seconds=google.max_retry_seconds,
                        **overrides)
 
 
@@ -144,6 +172,7 @@ class GoogleSource:
     @classmethod
     def from_settings(cls, settings: Any, **kwargs: Any) -> GoogleSource:
         src = settings.source
+        check_settings(settings.google)
         credentials = load_credentials(src.credentials or os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", ""))
         return cls(src.spreadsheets, credentials, settings.google, dashboard_spreadsheet=src.dashboard_spreadsheet,
                    timezone=settings.timezone, **kwargs)
@@ -181,6 +210,7 @@ class GoogleSource:
         """(title, tabs, note) of one spreadsheet: two requests."""
         meta = self.call(key, self.metadata, key)
         title = meta.get("properties", {}).get("title") or key
+        zone = meta.get("properties", {}).get("timeZone") or None
         grids = [s.get("properties", {}) for s in meta.get("sheets", [])
                  if s.get("properties", {}).get("sheetType", "GRID") == "GRID"]
         names = [p["title"] for p in grids if p.get("title") not in TAB_NAMES]
@@ -193,18 +223,27 @@ class GoogleSource:
             if len(ranges) != len(names):
                 raise SecorError(f"spreadsheet '{title}': Google returned {len(ranges)} tabs for {len(names)} asked.")
             for name, vr in zip(names, ranges, strict=True):
-                tabs.append(tab_from_rows(name, title, rectangular(vr.get("values", []))))
+                tabs.append(tab_from_rows(name, title, rectangular(vr.get("values", [])), timezone=zone))
         note = f"read: {len(tabs)} tab(s)"
         if skipped:
             note += f", {skipped} Dashboard tab(s) not read"
-        zone = meta.get("properties", {}).get("timeZone")
         if zone and self.timezone and not same_zone(zone, self.timezone):
-            note += (f"; its time zone is {zone}, not the company's {self.timezone}: dates and Forms "
-                     "timestamps are read as written there (File > Settings to change it)")
+            note += (f"; its time zone is {zone}, not the company's {self.timezone}: Forms timestamps are "
+                     f"converted to {self.timezone}, dates are read as written (File > Settings to change it)")
             log.warning("spreadsheet '%s' is in time zone %s, the company in %s", title, zone, self.timezone)
         return title, tabs, note
 
     def read(self) -> Workbook:
+        """Every spreadsheet's tabs, within one time budget; raises when Google does not answer.
+
+        A spreadsheet the office must fix (not shared, wrong key, ...) is a problem and the others are still
+        read. :class:`GoogleUnavailable` stops at the first spreadsheet it happens on: findings from a partial
+        read would be wrong, so the caller writes nothing and the previous dashboards stay.
+        """
+        with self.http.operation("the read"):
+            return self._read_all()
+
+    def _read_all(self) -> Workbook:
         tabs: list[Tab] = []
         problems: list[str] = []
         opened: list[tuple[str, str]] = []
@@ -213,6 +252,11 @@ class GoogleSource:
                 title, found, note = self.read_spreadsheet(key)
             except KeyRefused:
                 raise
+            except GoogleUnavailable as exc:
+                raise GoogleUnavailable(
+                    f"reading spreadsheet '{self.titles.get(key, key)}' stopped: {exc.problem} Nothing was "
+                    "written: findings from a partial read would be wrong, so the previous dashboards stay as "
+                    "they are.", fix=exc.fix) from None
             except SecorError as exc:
                 problems.append(exc.message)
                 opened.append((self.titles.get(key, key), "cannot open: " + (exc.fix or exc.problem)))
@@ -233,7 +277,8 @@ class GoogleSource:
         from ..outputs.sheets import write_dashboards
 
         now = datetime.now(ZoneInfo(self.timezone)) if self.timezone else datetime.now().astimezone()
-        return write_dashboards(self, self.dashboard_key, sheets, now.replace(tzinfo=None, microsecond=0))
+        with self.http.operation("the dashboard write"):
+            return write_dashboards(self, self.dashboard_key, sheets, now.replace(tzinfo=None, microsecond=0))
 
     def add_missing_tabs(self, tables: Iterable[Any], configured: dict[str, tuple[str, ...]] | None = None
                          ) -> tuple[list[str], list[str]]:
@@ -241,10 +286,14 @@ class GoogleSource:
 
         Returns (added, present) as lines for the terminal. Existing tabs are never changed.
         """
+        with self.http.operation("adding the tabs"):
+            return self._add_missing_tabs(tables, configured or {})
+
+    def _add_missing_tabs(self, tables: Iterable[Any], configured: dict[str, tuple[str, ...]]
+                          ) -> tuple[list[str], list[str]]:
         from ..normalise.headers import find_table
         from ..outputs.sheets import add_tabs
 
-        configured = configured or {}
         metas = {key: self.call(key, self.metadata, key) for key in dict.fromkeys([*self.keys, self.dashboard_key])}
         names = [s.get("properties", {}).get("title", "") for meta in metas.values() for s in meta.get("sheets", [])]
         missing, present = [], []

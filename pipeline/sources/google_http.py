@@ -7,7 +7,9 @@ gspread builds the request URLs and bodies; this module sends them. It is a
 * a timeout (``[google] timeout_seconds``) on every request, the token exchange included;
 * retries of 408/429/5xx answers, timeouts and dropped connections, with
   exponential backoff and jitter, honouring ``Retry-After``, capped by
-  ``[google] max_attempts`` and ``[google] max_retry_seconds``; then a clear
+  ``[google] max_attempts`` per request and by one deadline per operation
+  (:meth:`RetryingHTTPClient.operation`: a read of every spreadsheet, a dashboard
+  write) ``[google] max_retry_seconds`` after it began; then a clear
   :class:`GoogleUnavailable` error instead of waiting forever;
 * no retry of 400/401/403/404: those raise gspread's ``APIError`` at once, and
   :func:`explain` turns them into a sentence the office can act on;
@@ -22,11 +24,12 @@ ignores ``Retry-After`` and does not retry dropped connections.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +49,10 @@ _NETWORK_ERRORS = (requests.exceptions.Timeout, requests.exceptions.ConnectionEr
 
 
 class GoogleUnavailable(SecorError):
-    """Google did not answer within the configured attempts and time."""
+    """Google did not answer within the configured attempts and time, or asked to wait longer than allowed.
+
+    Not a problem of one spreadsheet: reading stops (a partial read must not replace good dashboards).
+    """
 
 
 class KeyRefused(SecorError):
@@ -122,6 +128,22 @@ class RetryingHTTPClient(HTTPClient):
         self.policy = policy or RetryPolicy()
         self.timeout = self.policy.timeout_seconds
         self.attempts = 0  # HTTP requests sent to the API, retries included (not token exchanges)
+        self._deadline: _Deadline | None = None
+
+    @contextlib.contextmanager
+    def operation(self, what: str) -> Iterator[None]:
+        """One time budget, ``max_retry_seconds`` from now, for every request sent inside (``what``: "the read").
+
+        Nested operations share the outer budget. Requests sent outside any operation get one budget each.
+        """
+        if self._deadline is not None:
+            yield
+            return
+        self._deadline = _Deadline(what, self.policy.clock(), self.policy.max_retry_seconds)
+        try:
+            yield
+        finally:
+            self._deadline = None
 
     def request(
         self,
@@ -135,11 +157,23 @@ class RetryingHTTPClient(HTTPClient):
     ) -> requests.Response:
         policy = self.policy
         url = policy.rewrite(endpoint)
-        started = policy.clock()
+        budget = self._deadline or _Deadline("the request", policy.clock(), policy.max_retry_seconds)
+        what = f"{method.upper()} {_short(url)}"
         attempt = 0
+        failure = ""
+        retry_after: float | None = None
         while True:
+            wait = policy.delay(attempt, retry_after) if attempt else 0.0
+            if attempt >= policy.max_attempts:
+                raise self._give_up(what, attempt, failure, budget, None, retry_after)
+            if not budget.fits(policy.clock(), wait + policy.timeout_seconds):
+                raise self._give_up(what, attempt, failure, budget, wait, retry_after)
+            if attempt:
+                log.warning("Google Sheets %s: %s; retry %d of %d in %.1f s", what, failure, attempt,
+                            policy.max_attempts - 1, wait)
+                policy.sleep(wait)
             attempt += 1
-            retry_after: float | None = None
+            retry_after = None
             try:
                 self.attempts += 1
                 response = self.session.request(method=method, url=url, json=json, params=params, data=data,
@@ -160,20 +194,51 @@ class RetryingHTTPClient(HTTPClient):
                     raise APIError(response)
                 failure = _status_text(response)
                 retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-            elapsed = policy.clock() - started
-            wait = policy.delay(attempt, retry_after)
-            if attempt >= policy.max_attempts or elapsed + wait > policy.max_retry_seconds:
-                quota = "429" in failure
-                raise GoogleUnavailable(
-                    f"Google Sheets did not answer {method.upper()} {_short(url)} after {attempt} attempt(s) "
-                    f"in {elapsed:.0f} s (last: {failure}).",
-                    fix=("The Sheets API quota is used up; wait a minute and run again, or run less often."
-                         if quota else
-                         "Check the internet connection and https://www.google.com/appsstatus, then run again; "
-                         "[google] max_attempts and max_retry_seconds set how long to keep trying."))
-            log.warning("Google Sheets %s %s: %s; retry %d of %d in %.1f s", method.upper(), _short(url), failure,
-                        attempt, policy.max_attempts - 1, wait)
-            policy.sleep(wait)
+
+    def _give_up(self, what: str, attempts: int, failure: str, budget: _Deadline, wait: float | None,
+                 asked: float | None) -> GoogleUnavailable:
+        """The error for a request abandoned after ``attempts``.
+
+        ``wait`` is None when ``max_attempts`` ran out, else the wait before the next attempt that, with
+        ``timeout_seconds``, did not fit in the operation's budget; ``asked`` is Google's Retry-After.
+        """
+        policy = self.policy
+        spent = max(0.0, policy.clock() - budget.started)
+        if wait is None:
+            why = f"[google] max_attempts is {policy.max_attempts}"
+        else:
+            waiting = ""
+            if wait and asked is not None:
+                waiting = f"waiting the {asked:.0f} s Google asks for, then "
+            elif wait:
+                waiting = f"waiting {wait:.1f} s more, then "
+            why = (f"{waiting}an attempt of up to {policy.timeout_seconds:g} s ([google] timeout_seconds) would "
+                   f"not end within {budget.what}'s {budget.seconds:g} s ([google] max_retry_seconds)")
+        if attempts:
+            problem = (f"Google Sheets did not answer {what} after {attempts} attempt(s) (last: {failure}); "
+                       f"gave up after trying for {spent:.0f} s: {why}.")
+        else:
+            problem = (f"Google Sheets answered too slowly: {what} was not sent, as {budget.what} had already "
+                       f"taken {spent:.0f} s and {why}.")
+        quota = "429" in failure
+        return GoogleUnavailable(
+            problem,
+            fix=("The Sheets API quota is used up; wait a minute and run again, or run less often."
+                 if quota else
+                 "Check the internet connection and https://www.google.com/appsstatus, then run again; "
+                 "[google] timeout_seconds, max_attempts and max_retry_seconds set how long to keep trying."))
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    """The time budget of one operation: ``seconds`` from ``started`` (policy clock)."""
+
+    what: str
+    started: float
+    seconds: float
+
+    def fits(self, now: float, needed: float) -> bool:
+        return now + needed <= self.started + self.seconds
 
 
 def _network_text(exc: BaseException) -> str:

@@ -135,3 +135,19 @@ def test_rows_are_sorted_most_urgent_first() -> None:
     ], matrix=matrix)
     assert list(frame["status"]) == ["Expired", "Missing", "Expiring", "Current"]
     assert frame["days_left"].dtype == "Int64"
+
+
+def test_without_a_usable_training_records_table_nothing_is_called_missing() -> None:
+    tables = {
+        "workers": [{"Name": "Priya Sandhu", "Role": "Equipment Operator", "Start Date": "2020-01-01"}],
+        "training_matrix": [{"Role": "Equipment Operator", "Ticket": "H2S Alive", "Valid For Months": 36}],
+        "training_records": [{"Worker": "Priya Sandhu", "Ticket": "H2S Alive"}],  # no Completed column
+    }
+    assert certifications(dataset(tables), Settings(), AS_OF).empty
+
+
+def test_a_vague_matrix_ticket_is_not_a_missing_ticket() -> None:
+    frame = certs([], matrix=[{"Role": "Equipment Operator", "Ticket": "As required"},
+                              {"Role": "Equipment Operator", "Ticket": "TBD"},
+                              {"Role": "Equipment Operator", "Ticket": "H2S Alive"}])
+    assert list(frame["ticket"]) == ["H2S Alive"]

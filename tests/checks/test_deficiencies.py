@@ -141,3 +141,11 @@ def test_sorted_overdue_oldest_first_then_open_then_awaiting_verification() -> N
     ])
     assert list(frame["id"]) == ["LATE-OLD", "LATE-NEW", "OPEN", "AWAIT"]
     assert list(frame["status"]) == ["Overdue", "Overdue", "Open", "Awaiting Verification"]
+
+
+def test_none_or_nil_in_defects_reports_no_defect() -> None:
+    frame = defs(pre_start=[{**FAILED, "Timestamp": f"2026-04-0{i} 06:30", "Result": "Pass", "Defects": text}
+                            for i, text in enumerate(["None", "N/A", "nil", "No defects", "Cracked mirror"], start=1)],
+                 workplace_inspection=[{"Timestamp": "2026-04-03 09:00", "Inspector": "Dale Kowalski", "Site": "Yard",
+                                        "Deficiencies": "none found"}])
+    assert list(frame["description"]) == ["Cracked mirror"]
