@@ -17,7 +17,7 @@ from pipeline.errors import SecorError
 from pipeline.outputs.mail import Headline, build_pack_message, message_bytes, parse_month, send_message
 from pipeline.settings import Settings
 
-from .state import State, job_lock, load_state, packs_on_disk, save_state
+from .state import FOLDER_FIX, STATE_DIR, State, folder_error, job_lock, load_state, packs_on_disk, save_state
 
 log = logging.getLogger("secor.jobs")
 
@@ -90,10 +90,13 @@ def send_pack(settings: Settings, month: str, *, out_dir: str | Path | None = No
         pdf = find_pack(out, month, state)
         message = build_pack_message(settings, headline_for(settings, out, month, pdf, state), pdf, month)
         path = eml_path(out, pdf)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".eml.tmp")
-        tmp.write_bytes(message_bytes(message))
-        tmp.replace(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".eml.tmp")
+            tmp.write_bytes(message_bytes(message))
+            tmp.replace(path)
+        except OSError as exc:
+            raise folder_error(path.parent, "mail folder", exc) from None
         return SendResult(month, message, eml=path)
     if not settings.email.to:
         raise SecorError("no recipients: [email] to is empty.", fix='Set to = ["owner@example.com"] in [email].')
@@ -107,6 +110,11 @@ def send_pack(settings: Settings, month: str, *, out_dir: str | Path | None = No
         state.packs.setdefault(month, {"at": now, "pdf": str(pdf), "adopted": "mailed by `secor send`"})
         state.mailed[month] = {"at": now, "to": list(settings.email.to), "message_id": message["Message-ID"],
                                "subject": message["Subject"], "by": "secor send"}
-        save_state(out, state)
+        state.forget_done()  # the scheduler's failure record for this month's mail, if any
+        try:
+            save_state(out, state)
+        except OSError as exc:
+            raise SecorError(f"the {month} pack was sent, but it could not be recorded in {out / STATE_DIR}: "
+                             f"{exc.strerror or exc}; the scheduler may send it again.", fix=FOLDER_FIX) from None
     previously = (before.get("at") or "yes") if before and not before.get("skipped") else None
     return SendResult(month, message, previously_mailed=previously)

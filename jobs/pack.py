@@ -7,9 +7,7 @@ then the pure builders of ``pipeline.outputs.pack``, then atomic writes to
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from pathlib import Path
 
 from pipeline.checks import Findings
 from pipeline.errors import SecorError
+from pipeline.outputs.files import write_atomic
 from pipeline.outputs.pack import Month, build_context, machine_files, parse_month, render, render_html
 from pipeline.outputs.pack.month import previous_month
 from pipeline.settings import Settings
@@ -64,22 +63,6 @@ def pack_as_of(month: Month, today: date) -> date:
         raise SecorError(f"{month.label} has not started yet (today is {today.isoformat()}).",
                          fix="Choose a month up to the current one, e.g. --last-month.")
     return min(month.last, today)
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write to a temporary file beside ``path`` then rename over it: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def run_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | None = None,

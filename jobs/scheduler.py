@@ -11,111 +11,38 @@ Three layers:
   while it is running, whereas :func:`due_work` works in the company's zone with zoneinfo and
   catches up anything missed while the machine was off.
 
-The job functions are injected (:class:`Jobs`), so tests can run a year in a second.
+The job functions are injected (:class:`Jobs`), so tests can run a year in a second. Running one
+job and keeping its failures, backoff and alerts (per job: the sync, each month's pack and mail)
+is :mod:`jobs.runner`; logging and the folders are :mod:`jobs.logs`.
 """
 
 from __future__ import annotations
 
 import calendar
 import logging
-import logging.handlers
 import signal
-import sys
 import threading
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from pipeline.errors import SecorError
 from pipeline.settings import Settings
 
-from .state import LockBusy, State, job_lock, load_state, save_state
+from .logs import LOG_FILE, configure_logging, log_file, prepare_folders
+from .runner import Job, Jobs, Outcome, Runner, RunReport, backoff, error_text
+from .state import STATE_DIR, LockBusy, State, folder_error, job_lock, load_state, save_state
+
+__all__ = [  # the scheduler's interface; the parts live in runner.py, logs.py and state.py
+    "LOG_FILE", "Job", "Jobs", "Outcome", "RunReport", "Scheduler", "backoff", "configure_logging", "due_work",
+    "last_day", "local_now", "log_file", "month_of", "pack_time", "prepare_folders", "run_once", "sync_slot",
+    "sync_time",
+]
 
 log = logging.getLogger("secor.jobs")
-
-LOG_FILE = Path("logs") / "secor.log"
-
-
-# --------------------------------------------------------------------------- the job functions
-
-
-def real_sync(settings: Settings, as_of: date) -> Any:
-    from .sync import run_sync
-
-    return run_sync(settings, as_of=as_of)
-
-
-def real_pack(settings: Settings, month: str) -> Any:
-    from .pack import run_pack  # written alongside; imported only when a pack is due
-
-    return run_pack(settings, month)
-
-
-def real_send(settings: Settings, message: EmailMessage) -> None:
-    from pipeline.outputs.mail import send_message
-
-    send_message(settings, message)
-
-
-@dataclass(frozen=True)
-class Jobs:
-    """The functions the scheduler calls; the defaults are the real jobs.
-
-    ``sync(settings, as_of)``; ``pack(settings, month)`` returns something with ``.pdf`` and
-    ``.findings`` (a ``PackResult``); ``send(settings, message)`` raises SecorError on failure.
-    """
-
-    sync: Callable[[Settings, date], Any] = real_sync
-    pack: Callable[[Settings, str], Any] = real_pack
-    send: Callable[[Settings, EmailMessage], None] = real_send
-
-
-class Job(NamedTuple):
-    kind: str  # "sync" | "pack" | "mail"
-    month: str | None = None  # pack and mail: "YYYY-MM"
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.month}" if self.month else self.kind
-
-
-@dataclass(frozen=True)
-class Outcome:
-    job: Job
-    ok: bool
-    seconds: float = 0.0
-    error: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class RunReport:
-    """What one :func:`run_once` did."""
-
-    now: datetime
-    busy: bool = False  # another process held the lock: nothing done
-    outcomes: tuple[Outcome, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return all(o.ok for o in self.outcomes)
-
-    def lines(self) -> list[str]:
-        if self.busy:
-            return ["another secor run is doing the jobs now; nothing done."]
-        out = list(self.notes)
-        if not self.outcomes:
-            out.append("nothing due.")
-        for o in self.outcomes:
-            status = "ok" if o.ok else "FAILED"
-            extra = f": {o.error}" if o.error else (f" ({o.note})" if o.note else "")
-            out.append(f"{o.job}: {status} in {o.seconds:.1f} s{extra}")
-        return out
 
 
 # --------------------------------------------------------------------------- time arithmetic
@@ -176,15 +103,6 @@ def pack_time(settings: Settings, month: str) -> datetime:
     return datetime(year, mon, day, hour, minute, tzinfo=settings.zone)
 
 
-RETRY_MINUTES = 10  # first retry after a failure ...
-RETRY_MAX_MINUTES = 240  # ... doubling per consecutive failure, up to 4 hours
-
-
-def backoff(settings: Settings, failures: int) -> timedelta:
-    """Wait before retrying after ``failures`` consecutive failures: 10, 20, 40 ... minutes, at most 4 hours."""
-    return timedelta(minutes=min(RETRY_MINUTES * 2 ** min(max(failures - 1, 0), 20), RETRY_MAX_MINUTES))
-
-
 # --------------------------------------------------------------------------- what is due
 
 
@@ -199,10 +117,11 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
     * sync: no successful sync since the latest ``sync_at`` (company time);
     * pack: every month from the first since install whose pack time has passed and that has no pack;
     * mail: every packed month not yet mailed (listed after its pack, so it is tried once the pack exists);
-    * a kind of job waiting out its backoff after a failure is left out until ``retry_at``.
+    * a job waiting out its backoff after a failure (the sync, or one month's pack or mail) is left out
+      until its ``retry_at``; the other months are due as usual.
     """
     now = local_now(settings, now)
-    waiting = {kind for kind, h in state.jobs.items() if h.retry_at is not None and now < h.retry_at}
+    waiting = {key for key, h in state.jobs.items() if h.retry_at is not None and now < h.retry_at}
     work: list[Job] = []
     if "sync" not in waiting and (state.last_sync_ok is None or state.last_sync_ok < sync_slot(settings, now)):
         work.append(Job("sync"))
@@ -215,9 +134,9 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
     for m in sorted(months):
         if m < start and m not in state.packs:
             continue
-        if m not in state.packs and "pack" not in waiting and pack_time(settings, m) <= now:
+        if m not in state.packs and f"pack {m}" not in waiting and pack_time(settings, m) <= now:
             work.append(Job("pack", m))
-        if m not in state.mailed and "mail" not in waiting:
+        if m not in state.mailed and f"mail {m}" not in waiting:
             work.append(Job("mail", m))
     return work
 
@@ -225,172 +144,12 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
 # --------------------------------------------------------------------------- running it
 
 
-def log_file(settings: Settings, out_dir: str | Path | None = None) -> Path:
-    return Path(out_dir or settings.output) / LOG_FILE
-
-
-def configure_logging(settings: Settings, out_dir: str | Path | None = None, level: int = logging.INFO) -> Path:
-    """Job logs to stderr and to a rotating ``<out>/logs/secor.log`` (1 MB x 5). Safe to call twice."""
-    path = log_file(settings, out_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    logger = logging.getLogger("secor")
-    logger.setLevel(level)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in list(logger.handlers):
-        if getattr(handler, "_secor", False):
-            logger.removeHandler(handler)
-            handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
-    stream_handler = logging.StreamHandler(sys.stderr)
-    for handler in (file_handler, stream_handler):
-        handler.setFormatter(fmt)
-        handler._secor = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    return path
-
-
-def _error_text(exc: BaseException) -> str:
-    if isinstance(exc, SecorError):
-        return exc.message
-    return f"{type(exc).__name__}: {exc}"
-
-
-class _Runner:
-    """One run_once: the state, the clock and the jobs, with the bookkeeping around each job."""
-
-    def __init__(self, settings: Settings, state: State, now: datetime, jobs: Jobs, out: Path) -> None:
-        self.settings, self.state, self.now, self.jobs, self.out = settings, state, now, jobs, out
-        self.outcomes: list[Outcome] = []
-        self.failed_kinds: set[str] = set()
-
-    def save(self) -> None:
-        save_state(self.out, self.state)
-
-    def run(self, job: Job) -> None:
-        if job.kind in self.failed_kinds:
-            return  # one failure per kind per run: the rest waits for the retry
-        if job.kind == "mail" and job.month not in self.state.packs:
-            return  # its pack failed or is waiting: mail once the pack exists
-        log.info("%s: started", job)
-        started = self.now  # run_once's time (the injected clock in tests); durations are real
-        t0 = time.perf_counter()
-        try:
-            note = getattr(self, f"_{job.kind}")(job, started)
-        except Exception as exc:
-            seconds = time.perf_counter() - t0
-            error = _error_text(exc)
-            if isinstance(exc, SecorError):
-                log.error("%s: FAILED after %.1f s: %s", job, seconds, error)
-            else:
-                log.exception("%s: FAILED after %.1f s: %s", job, seconds, error)
-            self._failed(job, started, seconds, error)
-            self.outcomes.append(Outcome(job, False, seconds, error))
-            return
-        seconds = time.perf_counter() - t0
-        log.info("%s: ok in %.1f s%s", job, seconds, f" ({note})" if note else "")
-        self._succeeded(job, started, seconds)
-        self.outcomes.append(Outcome(job, True, seconds, note=note))
-
-    # each job returns a short note for the log
-
-    def _sync(self, job: Job, started: datetime) -> str | None:
-        as_of = self.now.date()
-        result = self.jobs.sync(self.settings, as_of)
-        written = getattr(result, "written", None)
-        return f"as of {as_of.isoformat()}" + (f", wrote {', '.join(map(str, written))}" if written else "")
-
-    def _pack(self, job: Job, started: datetime) -> str | None:
-        from pipeline.outputs.mail import Headline
-
-        assert job.month
-        result = self.jobs.pack(self.settings, job.month)
-        pdf = Path(result.pdf)
-        record: dict[str, Any] = {"at": started.isoformat(), "pdf": str(pdf)}
-        for name in ("pages", "seconds"):
-            if isinstance(getattr(result, name, None), (int, float)):
-                record[name] = getattr(result, name)
-        if getattr(result, "files", None):
-            record["files"] = [str(f) for f in result.files]
-        try:
-            record["headline"] = Headline.of(result.findings).to_dict()
-        except (AttributeError, TypeError, ValueError) as exc:  # the email then reads findings.json
-            log.warning("%s: no headline numbers kept (%s)", job, exc)
-        self.state.packs[job.month] = record
-        return str(pdf)
-
-    def _mail(self, job: Job, started: datetime) -> str | None:
-        from .mail import pack_message
-
-        assert job.month
-        if not self.settings.email.enabled:
-            self.state.mailed[job.month] = {"at": started.isoformat(), "skipped": "[email] enabled = false"}
-            return "not sent: [email] enabled = false"
-        message = pack_message(self.settings, self.out, job.month, self.state)
-        self.jobs.send(self.settings, message)
-        self.state.mailed[job.month] = {"at": started.isoformat(), "to": list(self.settings.email.to),
-                                        "message_id": message["Message-ID"], "subject": message["Subject"]}
-        return f"to {', '.join(self.settings.email.to)}"
-
-    # bookkeeping
-
-    def _succeeded(self, job: Job, started: datetime, seconds: float) -> None:
-        health = self.state.health(job.kind)
-        if health.failures:
-            log.info("%s: works again after %d failure(s)", job.kind, health.failures)
-        health.failures, health.first_failed, health.retry_at, health.alert_sent = 0, None, None, None
-        health.last_ok = started
-        if job.kind == "sync":
-            self.state.last_sync = {"started": started.isoformat(), "outcome": "ok", "seconds": round(seconds, 3),
-                                    "as_of": self.now.date().isoformat()}
-            self.state.last_sync_ok = self.now
-        self.save()
-
-    def _failed(self, job: Job, started: datetime, seconds: float, error: str) -> None:
-        self.failed_kinds.add(job.kind)
-        health = self.state.health(job.kind)
-        health.failures += 1
-        health.first_failed = health.first_failed or self.now
-        health.last_failed = self.now
-        health.last_error = f"{job}: {error}"
-        health.retry_at = self.now + backoff(self.settings, health.failures)
-        if job.kind == "sync":
-            self.state.last_sync = {"started": started.isoformat(), "outcome": "failed", "seconds": round(seconds, 3),
-                                    "as_of": self.now.date().isoformat(), "error": error}
-        log.info("%s: next attempt not before %s", job.kind, health.retry_at.isoformat(timespec="minutes"))
-        self.save()
-        self._maybe_alert(job.kind)
-
-    def _maybe_alert(self, kind: str) -> None:
-        health = self.state.health(kind)
-        threshold = self.settings.schedule.failure_alert_after
-        if threshold <= 0 or health.failures < threshold or health.alert_sent is not None:
-            return
-        cfg = self.settings.email
-        if not cfg.enabled or not (cfg.alerts_to or cfg.to):
-            log.error("%s has failed %d times in a row (%s); no alert emailed: [email] is not enabled or has no "
-                      "alerts_to/to.", kind, health.failures, health.last_error)
-            health.alert_sent = self.now
-            self.save()
-            return
-        from pipeline.outputs.mail import build_alert_message
-
-        message = build_alert_message(self.settings, kind, health.failures, health.last_error or "",
-                                      first_failed=health.first_failed, log_file=log_file(self.settings, self.out))
-        try:
-            self.jobs.send(self.settings, message)
-        except Exception as exc:  # told next time the job fails
-            log.error("%s: could not email the failure alert to %s: %s", kind, message["To"], _error_text(exc))
-            return
-        health.alert_sent = self.now
-        log.warning("%s: failed %d times in a row; alert emailed to %s", kind, health.failures, message["To"])
-        self.save()
-
-
 def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None = None, *,
              out_dir: str | Path | None = None, lock_timeout: float = 0.0) -> RunReport:
     """Run whatever is due now, under the lock; a second caller while one runs does nothing (``busy``).
 
-    Never raises for a failing job: each outcome is logged, recorded in the state and returned.
+    Never raises for a failing job: each outcome is logged, recorded in the state and returned. A state
+    folder that cannot be created or written is a SecorError naming it.
     """
     jobs = jobs or Jobs()
     if out_dir is not None:  # the jobs write where the state lives
@@ -402,17 +161,22 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
         with job_lock(out, timeout=lock_timeout):
             state = load_state(out, now=now)
             notes = tuple(state.notes)
+            changed = state.forget_done()  # months packed/mailed meanwhile (e.g. by `secor send`)
             if state.installed_month is None:
                 state.installed_month, state.installed_at = month_of(now), now
                 log.info("first run: packs start with %s", first_pack_month(state, now))
+                changed = True
+            if changed:
                 save_state(out, state)
-            runner = _Runner(settings, state, now, jobs, out)
+            runner = Runner(settings, state, now, jobs, out)
             for job in due_work(state, now, settings):
                 runner.run(job)
             return RunReport(now, False, tuple(runner.outcomes), notes)
     except LockBusy:
         log.info("another secor run holds the lock; nothing done at %s", now.isoformat(timespec="minutes"))
         return RunReport(now, busy=True)
+    except OSError as exc:  # the jobs' own errors are caught by the runner: this is the state file or folder
+        raise folder_error(out / STATE_DIR, "state folder", exc) from None
 
 
 # --------------------------------------------------------------------------- the long-running scheduler
@@ -448,8 +212,11 @@ class Scheduler:
         self.ticks += 1
         try:
             report = run_once(self.settings, self.now(), self.jobs, out_dir=self.out_dir)
+        except SecorError as exc:
+            log.error("scheduler tick failed: %s", exc.message)
+            return None
         except Exception as exc:
-            log.exception("scheduler tick failed: %s", _error_text(exc))
+            log.exception("scheduler tick failed: %s", error_text(exc))
             return None
         self.reports.append(report)
         return report
@@ -465,7 +232,11 @@ class Scheduler:
         return self._stop.is_set()
 
     def run(self, *, install_signals: bool = True) -> None:
-        """Catch up now, then tick until :meth:`stop` (or SIGINT/SIGTERM)."""
+        """Catch up now, then tick until :meth:`stop` (or SIGINT/SIGTERM).
+
+        Raises SecorError before starting when the output, state or log folder cannot be created or written.
+        """
+        prepare_folders(self.settings, self.out_dir)
         previous: dict[int, Any] = {}
         if install_signals and threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):

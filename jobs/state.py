@@ -6,6 +6,10 @@ new file, never half of one. A file that cannot be read is kept aside (``*.corru
 and the scheduler starts afresh; packs already on disk are then taken as produced *and*
 mailed, so nothing is sent twice (``secor send --month`` re-sends one by hand).
 
+Failures are kept per job: ``"sync"``, ``"pack YYYY-MM"``, ``"mail YYYY-MM"`` (one month failing
+never holds up another). Files written before that kept one entry per kind (``"pack"``,
+``"mail"``); they are read and moved to the month their last error names.
+
 ``job_lock`` is the lock (``<out>/state/secor.lock``) a scheduler, a ``secor run --once``
 from cron and a ``secor send`` take around their work, so two of them never do the same job.
 """
@@ -37,6 +41,16 @@ LOCK_FILE = "secor.lock"
 VERSION = 1
 JOB_KINDS = ("sync", "pack", "mail")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_OLD_ERROR = re.compile(r"^(pack|mail) (\d{4}-(?:0[1-9]|1[0-2])):")  # the month in an old per-kind entry
+
+
+def job_kind(key: str) -> str:
+    """``"mail 2026-10"`` -> ``"mail"``; ``"sync"`` -> ``"sync"``."""
+    return key.partition(" ")[0]
+
+
+def job_month(key: str) -> str | None:
+    return key.partition(" ")[2] or None
 
 
 def state_path(out_dir: str | Path) -> Path:
@@ -62,21 +76,19 @@ def _dt(value: Any) -> datetime | None:
 
 @dataclass
 class JobHealth:
-    """Consecutive failures of one kind of job, and whether the office has been told."""
+    """Consecutive failures of one job (the sync, or one month's pack or mail) and its backoff."""
 
     failures: int = 0
     first_failed: datetime | None = None
     last_failed: datetime | None = None
     last_error: str | None = None
     retry_at: datetime | None = None  # no new attempt before this (backoff)
-    alert_sent: datetime | None = None  # reset by a success
     last_ok: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "failures": self.failures, "first_failed": _iso(self.first_failed), "last_failed": _iso(self.last_failed),
-            "last_error": self.last_error, "retry_at": _iso(self.retry_at), "alert_sent": _iso(self.alert_sent),
-            "last_ok": _iso(self.last_ok),
+            "last_error": self.last_error, "retry_at": _iso(self.retry_at), "last_ok": _iso(self.last_ok),
         }
 
     @classmethod
@@ -85,7 +97,7 @@ class JobHealth:
         if not isinstance(failures, int) or failures < 0:
             raise ValueError(f"bad failure count {failures!r}")
         return cls(failures, _dt(data.get("first_failed")), _dt(data.get("last_failed")), data.get("last_error"),
-                   _dt(data.get("retry_at")), _dt(data.get("alert_sent")), _dt(data.get("last_ok")))
+                   _dt(data.get("retry_at")), _dt(data.get("last_ok")))
 
 
 @dataclass
@@ -98,11 +110,29 @@ class State:
     mailed: dict[str, dict[str, Any]] = field(default_factory=dict)  # month -> {at, to, message_id} or {skipped}
     last_sync: dict[str, Any] = field(default_factory=dict)  # {started, finished, outcome, seconds, as_of, error}
     last_sync_ok: datetime | None = None
-    jobs: dict[str, JobHealth] = field(default_factory=dict)
+    jobs: dict[str, JobHealth] = field(default_factory=dict)  # "sync", "pack YYYY-MM", "mail YYYY-MM"
+    alerts: dict[str, datetime] = field(default_factory=dict)  # kind -> when the office was told it keeps failing
     notes: list[str] = field(default_factory=list)  # what load_state had to repair, for the log
 
-    def health(self, kind: str) -> JobHealth:
-        return self.jobs.setdefault(kind, JobHealth())
+    def health(self, key: str) -> JobHealth:
+        """The health of one job: ``"sync"``, ``"pack YYYY-MM"`` or ``"mail YYYY-MM"``."""
+        return self.jobs.setdefault(key, JobHealth())
+
+    def failing(self, kind: str) -> list[str]:
+        """The jobs of ``kind`` whose last attempt failed, oldest month first."""
+        return sorted(k for k, h in self.jobs.items() if job_kind(k) == kind and h.failures)
+
+    def forget_done(self) -> bool:
+        """Drop failure records of months since packed or mailed (e.g. by `secor send`), and the alert of a
+        kind with no failing job left. True when something changed."""
+        done = [k for k in self.jobs if (job_kind(k) == "pack" and job_month(k) in self.packs)
+                or (job_kind(k) == "mail" and job_month(k) in self.mailed)]
+        for key in done:
+            del self.jobs[key]
+        cleared = [kind for kind in self.alerts if not self.failing(kind)]
+        for kind in cleared:
+            del self.alerts[kind]
+        return bool(done or cleared)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +144,7 @@ class State:
             "last_sync": self.last_sync,
             "last_sync_ok": _iso(self.last_sync_ok),
             "jobs": {k: v.to_dict() for k, v in sorted(self.jobs.items())},
+            "alerts": {k: _iso(v) for k, v in sorted(self.alerts.items())},
         }
 
     @classmethod
@@ -133,17 +164,38 @@ class State:
                 raise ValueError(f"bad '{name}' table")
         last_sync = data.get("last_sync") or {}
         jobs = data.get("jobs") or {}
-        if not isinstance(last_sync, dict) or not isinstance(jobs, dict):
-            raise TypeError("bad 'last_sync' or 'jobs'")
-        return cls(
+        alerts = data.get("alerts") or {}
+        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts)):
+            raise TypeError("bad 'last_sync', 'jobs' or 'alerts'")
+        state = cls(
             installed_month=installed,
             installed_at=_dt(data.get("installed_at")),
             packs=dict(packs),
             mailed=dict(mailed),
             last_sync=dict(last_sync),
             last_sync_ok=_dt(data.get("last_sync_ok")),
-            jobs={str(k): JobHealth.from_dict(v) for k, v in jobs.items()},
+            alerts={str(k): v for k, v in ((k, _dt(v)) for k, v in alerts.items()) if v is not None},
         )
+        for key, entry in jobs.items():
+            state._add_job(str(key), entry)
+        return state
+
+    def _add_job(self, key: str, entry: Any) -> None:
+        """One ``jobs`` entry; an old per-kind ``"pack"``/``"mail"`` entry moves to the month its error names."""
+        if not isinstance(entry, dict):
+            raise TypeError(f"bad 'jobs' entry {key!r}")
+        health = JobHealth.from_dict(entry)
+        kind = job_kind(key)
+        if entry.get("alert_sent"):  # old files: the alert was kept per kind in the job's entry
+            self.alerts.setdefault(kind, _dt(entry["alert_sent"]))  # type: ignore[arg-type]
+        if key in ("pack", "mail"):
+            found = _OLD_ERROR.match(health.last_error or "")
+            if not found or found.group(1) != key:
+                log.info("state: dropped the old '%s' failure record (no month in it)", key)
+                return
+            key = f"{key} {found.group(2)}"
+            log.info("state: moved the old '%s' failure record to '%s'", kind, key)
+        self.jobs[key] = health
 
 
 def packs_on_disk(out_dir: str | Path) -> dict[str, Path]:
@@ -164,29 +216,45 @@ def load_state(out_dir: str | Path, *, now: datetime | None = None) -> State:
     """The state under ``out_dir``; a fresh one when missing; a corrupt file is kept aside, logged and replaced."""
     path = state_path(out_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return State()
+    except OSError as exc:  # unreadable (permissions, a folder in its place ...): as if corrupt
+        return _start_afresh(out_dir, path, now, exc)
     try:
-        return State.from_dict(json.loads(text))
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        stamp = (now or datetime.now().astimezone()).strftime("%Y%m%dT%H%M%S")
-        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        return State.from_dict(json.loads(raw.decode("utf-8")))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # UnicodeDecodeError is a ValueError
+        return _start_afresh(out_dir, path, now, exc)
+
+
+def _start_afresh(out_dir: str | Path, path: Path, now: datetime | None, exc: Exception) -> State:
+    """A fresh state after ``path`` could not be read: keep the file aside, take packs on disk as mailed."""
+    stamp = (now or datetime.now().astimezone()).strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    try:
         shutil.copy2(path, aside)
-        state = State()
-        recovered = packs_on_disk(out_dir)
-        when = _iso(now or datetime.now().astimezone())
-        for month, pdf in recovered.items():
-            state.packs[month] = {"at": when, "pdf": str(pdf), "recovered": True}
-            state.mailed[month] = {"at": when, "assumed": "state file was corrupt; not re-sent"}
-        if recovered:
-            state.installed_month = _next_month(max(recovered))
-        note = (f"state file {path} could not be read ({exc}); kept a copy as {aside.name} and started afresh"
-                + (f"; packs on disk taken as produced and mailed: {', '.join(recovered)}"
-                   " (use `secor send --month` to re-send one)" if recovered else ""))
-        log.warning(note)
-        state.notes.append(note)
-        return state
+        kept = f"kept a copy as {aside.name}"
+    except OSError:
+        try:
+            os.replace(path, aside)  # cannot be read, but can be moved out of the way
+            kept = f"moved it to {aside.name}"
+        except OSError as move_exc:
+            kept = f"could not keep a copy ({move_exc.strerror or move_exc})"
+    state = State()
+    recovered = packs_on_disk(out_dir)
+    when = _iso(now or datetime.now().astimezone())
+    for month, pdf in recovered.items():
+        state.packs[month] = {"at": when, "pdf": str(pdf), "recovered": True}
+        state.mailed[month] = {"at": when, "assumed": "state file was corrupt; not re-sent"}
+    if recovered:
+        state.installed_month = _next_month(max(recovered))
+    reason = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
+    note = (f"state file {path} could not be read ({type(exc).__name__}: {reason}); {kept} and started afresh"
+            + (f"; packs on disk taken as produced and mailed: {', '.join(recovered)}"
+               " (use `secor send --month` to re-send one)" if recovered else ""))
+    log.warning(note)
+    state.notes.append(note)
+    return state
 
 
 def _next_month(month: str) -> str:
@@ -219,6 +287,31 @@ def save_state(out_dir: str | Path, state: State) -> Path:
     return path
 
 
+FOLDER_FIX = ("Set `output` in the config (or --out) to a folder the user running secor can create and write to, "
+              "e.g. /var/lib/secor/outputs, or create that folder and give the user write access "
+              "(docs/scheduling.md).")
+
+
+def folder_error(folder: str | Path, what: str, exc: OSError) -> SecorError:
+    """An OSError creating or writing one of secor's folders, as a SecorError naming the folder."""
+    reason = exc.strerror or str(exc)
+    culprit = f" ({exc.filename})" if exc.filename and str(exc.filename) != str(folder) else ""
+    return SecorError(f"cannot use the {what} '{folder}': {reason}{culprit}.", fix=FOLDER_FIX)
+
+
+def ensure_folder(folder: str | Path, what: str) -> Path:
+    """Create ``folder`` if needed and check a file can be written in it; a SecorError naming it otherwise."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".secor-write-check-", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise folder_error(folder, what, exc) from None
+    return folder
+
+
 class LockBusy(SecorError):
     """Another scheduler, cron run or `secor send` is doing the jobs right now."""
 
@@ -227,14 +320,16 @@ class LockBusy(SecorError):
 def job_lock(out_dir: str | Path, timeout: float = 0.0) -> Iterator[Path]:
     """Hold ``<out>/state/secor.lock`` for the block; LockBusy when another process holds it past ``timeout``."""
     path = lock_path(out_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(path), timeout=timeout)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=timeout, blocking=timeout > 0)
     except Timeout:
         raise LockBusy(f"another secor run holds {path}.",
                        fix="Wait for it to finish (a scheduler and a cron job must not run the same jobs at once).",
                        ) from None
+    except OSError as exc:
+        raise folder_error(path.parent, "state folder", exc) from None
     try:
         yield path
     finally:

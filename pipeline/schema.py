@@ -20,6 +20,7 @@ class Kind(StrEnum):
     CHOICE = "choice"
     YESNO = "yesno"
     NUMBER = "number"
+    MONTHS = "months"  # a duration: "36", "36 months", "3 years"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Column:
     choices: tuple[str, ...] = ()
     # Choice aliases: the crew's or office's wording -> the canonical value.
     choice_aliases: tuple[tuple[str, str], ...] = ()
+    bounds: tuple[float, float] | None = None  # numbers outside are a data issue
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,9 @@ class Table:
 
 
 def _c(key: str, title: str, kind: Kind = Kind.TEXT, req: bool = False, *aliases: str,
-       choices: tuple[str, ...] = (), choice_aliases: tuple[tuple[str, str], ...] = ()) -> Column:
-    return Column(key, title, kind, req, tuple(aliases), choices, choice_aliases)
+       choices: tuple[str, ...] = (), choice_aliases: tuple[tuple[str, str], ...] = (),
+       bounds: tuple[float, float] | None = None) -> Column:
+    return Column(key, title, kind, req, tuple(aliases), choices, choice_aliases, bounds)
 
 
 _TS = _c("timestamp", "Timestamp", Kind.TIMESTAMP, True, "Submitted", "Submitted At", "Submission Time")
@@ -87,8 +90,8 @@ TABLES: tuple[Table, ...] = (
         _c("role", "Role", Kind.TEXT, True, "Position", "Job Title", "Job Role"),
         _c("ticket", "Ticket", Kind.TEXT, True, "Training", "Certification", "Course", "Required Ticket",
            "Required Training"),
-        _c("valid_for_months", "Valid For Months", Kind.NUMBER, False, "Valid Months", "Validity Months",
-           "Validity", "Months Valid", "Renewal Months", "Valid For"),
+        _c("valid_for_months", "Valid For Months", Kind.MONTHS, False, "Valid Months", "Validity Months",
+           "Validity", "Months Valid", "Renewal Months", "Valid For", bounds=(1, 600)),
     ), aliases=("Matrix", "Training Requirements")),
     Table("training_records", "Training Records", (
         _c("worker", "Worker", Kind.NAME, True, "Name", "Worker Name", "Employee"),
@@ -140,7 +143,7 @@ TABLES: tuple[Table, ...] = (
     ), aliases=("Inspections Schedule", "Inspection Plan")),
     Table("program", "Program", (
         _c("document", "Document", Kind.TEXT, True, "Title", "Name", "Program Document"),
-        _c("element", "Element", Kind.NUMBER, False, "SECOR Element"),
+        _c("element", "Element", Kind.NUMBER, False, "SECOR Element", bounds=(1, 6)),
         _c("signed_by", "Signed By", Kind.NAME, False, "Signed", "Signature", "Approved By"),
         _c("signed_date", "Signed Date", Kind.DATE, False, "Date Signed", "Signed On", "Approved On",
            "Issue Date"),
@@ -148,7 +151,7 @@ TABLES: tuple[Table, ...] = (
         _c("link", "Link", Kind.TEXT, False, "URL", "File", "Location"),
     ), aliases=("Program Documents", "Documents", "Safety Program")),
     Table("goals", "Goals", (
-        _c("year", "Year", Kind.NUMBER, True),
+        _c("year", "Year", Kind.NUMBER, True, bounds=(2000, 2100)),
         _c("goal", "Goal", Kind.TEXT, True, "Objective", "Safety Goal"),
         _c("target", "Target", Kind.TEXT, False, "Measure"),
         _c("status", "Status", Kind.TEXT, False, "Progress"),

@@ -89,10 +89,11 @@ def _validation(table: Table, col: Column) -> DataValidation | None:
         dv = DataValidation(type="date", operator="greaterThan", formula1="18264", allow_blank=True,
                             errorStyle="warning")  # 18264 = 1950-01-01
         dv.error = "Type a date, e.g. 2026-10-31."
-    elif col.kind is Kind.NUMBER:
-        low, high = (2000, 2100) if col.key == "year" else (1, 120)
+    elif col.kind in (Kind.NUMBER, Kind.MONTHS):
+        low, high = (int(b) for b in col.bounds or (1, 120))
+        # Months may be typed "3 years": warn, don't refuse.
         dv = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
-                            allow_blank=True)
+                            allow_blank=True, errorStyle="warning" if col.kind is Kind.MONTHS else "stop")
         dv.error = f"Type a whole number from {low} to {high}."
     else:
         return None

@@ -40,3 +40,12 @@ def test_bad_config_key_names_the_key(tmp_path: Path) -> None:
     config.write_text('[audit]\nexpiry_warn_days = 30\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["doctor", "--source", str(tmp_path), "--config", str(config)])
     assert result.exit_code == 2 and "audit.expiry_warn_days" in result.output
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    (tmp_path / "src").mkdir()
+    result = CliRunner().invoke(main, ["sync", "--source", str(tmp_path / "src"), "--out", str(blocker / "out")])
+    assert result.exit_code == 2
+    assert "Check the folder exists" in result.output and "Traceback" not in result.output

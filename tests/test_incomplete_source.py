@@ -26,7 +26,8 @@ def broken_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_sync_still_writes_dashboards_but_says_incomplete_and_exits_1(broken_demo: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["sync", "--source", str(broken_demo), "--config", str(broken_demo / "secor.toml"),
+    config = str(broken_demo / "secor.toml")
+    result = CliRunner().invoke(main, ["sync", "--source", str(broken_demo), "--config", config,
                                        "--out", str(tmp_path), "--as-of", END.isoformat()])
     assert result.exit_code == 1
     assert "INCOMPLETE" in result.output and "form-responses.xlsx" in result.output

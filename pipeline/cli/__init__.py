@@ -18,6 +18,13 @@ class _Group(click.Group):
         except SecorError as exc:
             click.echo(f"error: {exc.message}", err=True)
             sys.exit(2)
+        except OSError as exc:
+            if not exc.filename:
+                raise
+            # A folder that is not there or not writable, a file open in Excel: the user's to fix.
+            click.echo(f"error: '{exc.filename}': {exc.strerror}. Check the folder exists and can be written, "
+                       "and close the file if it is open in another program.", err=True)
+            sys.exit(2)
 
 
 @click.group(cls=_Group)

@@ -26,9 +26,10 @@ def run(config: str | None, once: bool, source: str | None, out: str | None) -> 
     With --once: one pass, then exit (1 if a job failed, 0 otherwise, also when another
     run holds the lock). See docs/scheduling.md for systemd and cron.
     """
-    from jobs.scheduler import Scheduler, configure_logging, run_once
+    from jobs.scheduler import Scheduler, configure_logging, prepare_folders, run_once
 
     settings = settings_for(config, source, out)
+    prepare_folders(settings)  # a clear error naming the folder, before anything else
     configure_logging(settings)
     if once:
         report = run_once(settings)

@@ -24,8 +24,11 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _ISO = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+# A trailing zone ("MST", "GMT-7", as in a Forms CSV download) is read as the company's local time.
+_ZONE = r"(?:\s*(?:[A-Z]{2,5}|GMT[+-]\d{1,2}(?::?\d{2})?))?"
 _NUMERIC = re.compile(
-    r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
+    r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?"
+    + _ZONE + r")?$")
 _WORDY = re.compile(r"^(?:(\d{1,2})[ \-]([A-Za-z]{3,9})\.?,?[ \-](\d{4})"
                     r"|([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))"
                     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
@@ -170,6 +173,22 @@ def parse_number(value: object) -> tuple[float | None, str | None]:
         if m:
             return float(m.group(1)), None
         return None, f"'{value}' is not a number."
+
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*(months?|mos?\.?|mths?|years?|yrs?\.?|y)?$", re.I)
+
+
+def parse_months(value: object) -> tuple[float | None, str | None]:
+    """A duration in months: 36, "36 months", "3 years" (= 36), "1 yr" (None when blank)."""
+    if is_blank(value) or isinstance(value, bool):
+        return parse_number(value)
+    if isinstance(value, (int, float)):
+        return float(value), None
+    m = _DURATION.match(str(value).strip())
+    if not m:
+        return None, f"'{value}' is not a number of months; write e.g. 36 or 3 years."
+    n = float(m.group(1))
+    return (n * 12 if (m.group(2) or "").lower().startswith("y") else n), None
 
 
 _YES = {"yes", "y", "true", "1", "x", "✓", "✔"}

@@ -73,7 +73,7 @@ def typed_series(kind: Kind, values: list[object]) -> pd.Series:
         return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)).dt.normalize(), dtype="datetime64[us]")
     if kind is Kind.TIMESTAMP:
         return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[us]")
-    if kind is Kind.NUMBER:
+    if kind in (Kind.NUMBER, Kind.MONTHS):
         return pd.Series(values, dtype="float64")
     return pd.Series(values, dtype=object)
 

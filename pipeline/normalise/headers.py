@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..schema import Table
 
 _NON_WORD = re.compile(r"[^0-9a-z#]+")
+_HINT = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
 def header_key(text: object) -> str:
@@ -41,6 +42,8 @@ def match_headers(table: Table, headers: Sequence[object],
     """
     extra_aliases = extra_aliases or {}
     keys = [header_key(h) for h in headers]
+    # "Date (MM/DD/YYYY)", "Hazards [list all]": a hint in brackets does not name the column.
+    loose = [header_key(_HINT.sub(" ", str(h))) if h is not None else "" for h in headers]
     taken: set[int] = set()
     positions: dict[str, list[int]] = {}
     tiers: list[list[tuple[str, str]]] = [
@@ -48,17 +51,18 @@ def match_headers(table: Table, headers: Sequence[object],
         [(ck, header_key(a)) for ck, names in extra_aliases.items() for a in names],
         [(c.key, header_key(a)) for c in table.columns for a in c.aliases],
     ]
-    for tier in tiers:
-        for col_key, wanted in tier:
-            if not wanted:
-                continue
-            # A column found in an earlier tier is not re-fed by an alias.
-            if col_key in positions and tier is not tiers[0]:
-                continue
-            for i, k in enumerate(keys):
-                if i not in taken and k == wanted:
-                    positions.setdefault(col_key, []).append(i)
-                    taken.add(i)
+    for header_keys in (keys, loose):
+        for tier in tiers:
+            for col_key, wanted in tier:
+                if not wanted:
+                    continue
+                # A column found in an earlier tier is not re-fed by an alias (nor by a loose match).
+                if col_key in positions and (tier is not tiers[0] or header_keys is loose):
+                    continue
+                for i, k in enumerate(header_keys):
+                    if i not in taken and k == wanted:
+                        positions.setdefault(col_key, []).append(i)
+                        taken.add(i)
     missing = tuple(c.title for c in table.columns if c.required and c.key not in positions)
     unused = tuple(str(headers[i]) for i in range(len(headers)) if i not in taken and keys[i])
     return HeaderMatch({k: tuple(sorted(v)) for k, v in positions.items()}, missing, unused)
@@ -66,11 +70,14 @@ def match_headers(table: Table, headers: Sequence[object],
 
 def find_table(table: Table, tab_names: Sequence[str], configured: Sequence[str] = ()) -> str | None:
     """The tab that holds ``table``: a configured name first, then its title, then its aliases."""
-    by_key: dict[str, str] = {}
-    for name in tab_names:
-        by_key.setdefault(header_key(name), name)
+    candidates = table_candidates(table, tab_names, configured)
+    return candidates[0] if candidates else None
+
+
+def table_candidates(table: Table, tab_names: Sequence[str], configured: Sequence[str] = ()) -> list[str]:
+    """Every tab whose name names ``table``, best first (configured names, title, aliases)."""
+    found: list[str] = []
     for wanted in (*configured, table.title, *table.aliases):
-        hit = by_key.get(header_key(wanted))
-        if hit is not None:
-            return hit
-    return None
+        key = header_key(wanted)
+        found.extend(n for n in tab_names if header_key(n) == key and n not in found)
+    return found

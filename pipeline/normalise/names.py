@@ -30,6 +30,9 @@ class Roster:
             return hit
         key = name_key(text)
         known = self.names.get(key)
+        if known is None and "," in text:  # "Kowalski, Dale"
+            last, _, first = text.partition(",")
+            known = self.names.get(name_key(f"{first} {last}"))
         if known is not None or not self.names:
             result: tuple[str, str | None] = (known or tidy_name(text), None)
         else:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -29,7 +29,7 @@ from .dataset import (
     TableStatus,
     typed_series,
 )
-from .headers import find_table, match_headers
+from .headers import match_headers, table_candidates
 from .ids import assign_ids, find_double_submits
 from .names import Roster
 
@@ -62,8 +62,18 @@ def _converter(column: Column, settings: Settings, roster: Roster | None) -> Cal
     order = settings.date_order
     if column.kind in (Kind.DATE, Kind.TIMESTAMP):
         return lambda v: cells.parse_datetime(v, order)
-    if column.kind is Kind.NUMBER:
-        return cells.parse_number
+    if column.kind in (Kind.NUMBER, Kind.MONTHS):
+        parse = cells.parse_months if column.kind is Kind.MONTHS else cells.parse_number
+        if column.bounds is None:
+            return parse
+        low, high = column.bounds
+
+        def bounded(v: object) -> tuple[float | None, str | None]:
+            number, problem = parse(v)
+            if number is not None and not low <= number <= high:
+                return None, f"{number:g} is outside {low:g} to {high:g}"
+            return number, problem
+        return bounded
     if column.kind is Kind.YESNO:
         return cells.parse_yes_no
     if column.kind is Kind.CHOICE:
@@ -241,9 +251,19 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
     for problem in workbook.problems:
         issues.add(SOURCE_TABLE, None, "", "", problem, TABLE)
 
+    for note in workbook.notes:
+        issues.add(SOURCE_TABLE, None, "", "", note, WARNING)
+    used: set[str] = set()
     roster: Roster | None = None
     for table in TABLES:  # Workers comes first: the roster the other tables' names are matched to
-        tab_name = find_table(table, names, settings.tables.get(table.key, ()))
+        candidates = table_candidates(table, names, settings.tables.get(table.key, ()))
+        tab_name = candidates[0] if candidates else None
+        used.update(candidates)
+        for other in candidates[1:]:
+            issues.add(table.title, None, "", other,
+                       f"tab '{other}' ({workbook.get(other).origin}) also looks like {table.title}; only "
+                       f"'{tab_name}' ({workbook.get(tab_name).origin}) is read. Merge or rename one of them.",
+                       WARNING)
         if tab_name is None:
             looked = ", ".join(dict.fromkeys((*settings.tables.get(table.key, ()), table.title)))
             issues.add(table.title, None, "", "",
@@ -260,6 +280,11 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
                 _report_duplicate_workers(frame, issues)
         if table.key == "workers" and roster is None:
             roster = Roster()
+    for tab in workbook.tabs:
+        if tab.name not in used and not tab.name.casefold().startswith("dashboard") and (tab.header or tab.rows):
+            issues.add(SOURCE_TABLE, None, "", tab.name,
+                       f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name. "
+                       "If it holds records, rename it or map it in the config [tables].", WARNING)
     return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
 
 

@@ -85,7 +85,7 @@ def summary_frame(findings: Findings, statuses: Mapping[str, TableStatus], gener
     rows.append(("Tables read", f"{found} of {len(statuses)}", "Pass" if found == len(statuses) else "Warn",
                  "See Dashboard - Data Issues for anything missing."))
     rows.append(("Note", SELF_ASSESSMENT_NOTE, "", ""))
-    unread = findings.issues[findings.issues["table"] == SOURCE_TABLE]
+    unread = findings.issues[(findings.issues["table"] == SOURCE_TABLE) & (findings.issues["severity"] == "table")]
     if len(unread):
         # First thing on the tab: figures computed without part of the records must say so.
         rows.insert(3, ("Records read", "INCOMPLETE", "Fail",

@@ -277,6 +277,7 @@ def build_alert_message(settings: Settings, job: str, failures: int, error: str,
     """Tell the office (``[email] alerts_to``, else ``to``) that a job has failed ``failures`` times in a row."""
     cfg = settings.email
     to = cfg.alerts_to or cfg.to
+    kind = str(job).partition(" ")[0]  # "mail 2026-10" -> "mail": the alert is once per kind
     since = first_failed.isoformat(timespec="minutes") if isinstance(first_failed, datetime) else first_failed
     lines = [
         f"The SECOR pipeline's {job} job for {settings.company} has failed {failures} times in a row.",
@@ -290,7 +291,7 @@ def build_alert_message(settings: Settings, job: str, failures: int, error: str,
     lines += [
         "",
         "The scheduler keeps running and retries the job; the dashboards and packs catch up once it works.",
-        "You will not get another alert for this job until it has succeeded again.",
+        f"You will not get another alert for {kind} jobs until every one of them has succeeded again.",
     ]
     msg = EmailMessage()
     _headers(msg, cfg, to, _one_line(f"{settings.company} SECOR pipeline: {job} failing ({failures} times)"))
@@ -346,7 +347,7 @@ def send_message(settings: Settings, message: EmailMessage) -> dict[str, tuple[i
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=cfg.timeout_seconds, context=context)
         else:
             smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout_seconds)
-        with smtp:
+        try:
             stage = "greet"
             smtp.ehlo()
             if security == "starttls":
@@ -361,6 +362,9 @@ def send_message(settings: Settings, message: EmailMessage) -> dict[str, tuple[i
                 smtp.login(cfg.username, password)
             stage = "send"
             refused = smtp.send_message(message)
+            stage = "sent"  # the server has accepted the message: nothing after this may count as a failure
+        finally:
+            _quit(smtp, where, sent=stage == "sent")
         if refused:  # delivered to the others: not an error, or a retry would send them a second copy
             log.warning("the mail server %s refused some recipients: %s; check [email] to / alerts_to",
                         where, ", ".join(sorted(refused)))
@@ -410,6 +414,22 @@ def send_message(settings: Settings, message: EmailMessage) -> dict[str, tuple[i
         what = "dropped the connection" if isinstance(exc, ConnectionError) else f"failed ({exc})"
         raise SecorError(f"the mail server {where} {what} during {_STAGES[stage]}; the email was not sent.",
                          fix="It will be retried on the next run.") from None
+
+
+def _quit(smtp: smtplib.SMTP, where: str, *, sent: bool) -> None:
+    """Say QUIT and close; never raises. Not ``with smtp:``, whose exit raises on any QUIT answer but 221:
+    after the message was accepted that would report it as failed, and it would be sent again."""
+    try:
+        code, reply = smtp.quit()
+        if code != 221 and sent:
+            log.warning("the mail server %s answered %s to QUIT after accepting the email (%s); it counts as sent",
+                        where, code, _reply(reply))
+    except (smtplib.SMTPException, OSError) as exc:
+        if sent:
+            log.warning("the mail server %s accepted the email, then failed on QUIT (%s); it counts as sent",
+                        where, exc)
+    finally:
+        smtp.close()
 
 
 _STAGES = {"connect": "connecting", "greet": "the greeting", "tls": "STARTTLS", "login": "login",

@@ -32,7 +32,7 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
         lines.append("INCOMPLETE: part of the records could not be read, so these figures miss them:")
         lines.extend(f"  - {p}" for p in dataset.source_problems)
     for e in findings.elements:
-        lines.append(f"  Element {e.element} {e.name[:44]:<44} {round(100 * e.readiness):>3}%")
+        lines.append(f"  Element {e.element} {e.name:<52} {round(100 * e.readiness):>3}%")
     verdict = "meets" if findings.meets_pass_rule else "does not meet"
     lines.append(f"  Overall {round(100 * findings.overall)}%: {verdict} the Partners' rule "
                  f"({round(100 * findings.pass_overall)}% overall, {round(100 * findings.pass_element)}% per element).")
@@ -81,6 +81,11 @@ def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str,
         lines.append(f"ok       {table.title} in {st.found_as}: {st.rows_read} rows, {st.rows_used} used, "
                      f"{st.rows_rejected} not used{extra}")
     issues = dataset.issues
+    notes = issues[(issues["severity"] == "warning") & (issues["row"].isna())]
+    if len(notes):
+        lines.append("")
+        lines.append("Worth a look:")
+        lines.extend(f"  {p}" for p in notes["problem"])
     lines.append("")
     lines.append(f"Data issues: {len(issues)} ({int((issues['severity'] == 'rejected').sum())} rows not used). "
                  "`secor sync` lists them on Dashboard - Data Issues.")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -13,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .dashboard import STATUS_COLOURS, Sheet, is_formula_like, plain_value
+from .files import replacing
 
 MAX_WIDTH = 80
 EXCEL_CELL_LIMIT = 32767
@@ -77,14 +76,7 @@ def build_workbook(sheets: Sequence[Sheet]) -> Workbook:
 
 def write_dashboard(sheets: Sequence[Sheet], path: Path) -> Path:
     """Write the dashboard workbook to a temporary file beside ``path`` and move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     book = build_workbook(sheets)
-    fd, tmp = tempfile.mkstemp(prefix=".dashboard-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:
         book.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

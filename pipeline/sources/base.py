@@ -33,6 +33,8 @@ class Workbook:
     problems: tuple[str, ...] = field(default=())
     # What it opened, for `secor doctor`: (what, state) e.g. ("records.xlsx", "read: 9 tabs").
     opened: tuple[tuple[str, str], ...] = field(default=())
+    # Worth knowing but not a failure, e.g. a spreadsheet file in a format that is not read.
+    notes: tuple[str, ...] = field(default=())
 
     def names(self) -> list[str]:
         return [t.name for t in self.tabs]

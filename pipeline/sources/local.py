@@ -15,6 +15,8 @@ from ..errors import SecorError
 from .base import Tab, Workbook, add_tabs
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+# Spreadsheet formats that are not read: said, so a file dropped in the folder is not silently ignored.
+UNREAD_SUFFIXES = {".xls", ".ods", ".numbers", ".xlsb"}
 
 
 def _blank(v: object) -> bool:
@@ -99,7 +101,11 @@ class LocalSource:
         tabs: list[Tab] = []
         problems: list[str] = []
         opened: list[tuple[str, str]] = []
-        for path in self.files():
+        files = self.files()  # first: a missing folder is the one error worth stopping for
+        notes = [f"file '{p.name}' is not read ({p.suffix} files are not supported); save it as .xlsx if it "
+                 "holds records." for p in sorted(self.folder.iterdir())
+                 if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in UNREAD_SUFFIXES]
+        for path in files:
             try:
                 found = read_csv(path) if path.suffix.lower() == ".csv" else read_xlsx(path)
             except SecorError as exc:
@@ -113,4 +119,4 @@ class LocalSource:
             found_tabs = [found] if isinstance(found, Tab) else found
             opened.append((path.name, f"read: {len(found_tabs)} tab(s)"))
             add_tabs(tabs, found_tabs, problems)
-        return Workbook(tuple(tabs), tuple(problems), tuple(opened))
+        return Workbook(tuple(tabs), tuple(problems), tuple(opened), tuple(notes))

@@ -10,7 +10,7 @@ import requests
 
 from pipeline.errors import SecorError
 from pipeline.sources.google import GoogleSource, load_credentials, spreadsheet_key
-from pipeline.sources.google_http import KeyRefused, RetryPolicy, retry_after_seconds
+from pipeline.sources.google_http import GoogleUnavailable, KeyRefused, RetryPolicy, retry_after_seconds
 
 from .data import FORMS, FORMS_KEY, OFFICE, OFFICE_KEY
 from .emulator import ACCOUNT
@@ -51,22 +51,25 @@ def test_token_exchange_failures_are_retried_too(two, make_source, sleeps):
     assert wb.problems == () and len(sleeps) == 1
 
 
-def test_gives_up_after_max_attempts_with_a_clear_problem(two, make_source, sleeps):
+def test_gives_up_after_max_attempts_and_stops_the_read(two, make_source, sleeps):
     two.inject("503", 10, path=OFFICE_KEY)
-    wb = make_source([OFFICE_KEY, FORMS_KEY], max_attempts=3).read()
+    with pytest.raises(GoogleUnavailable) as caught:
+        make_source([OFFICE_KEY, FORMS_KEY], max_attempts=3).read()
     assert len(_calls(two, OFFICE_KEY)) == 3  # then stopped
-    assert wb.names() == list(FORMS)  # the other spreadsheet is still read
-    (problem,) = wb.problems
-    assert problem.startswith(f"Google Sheets did not answer GET /v4/spreadsheets/{OFFICE_KEY} after 3 attempt(s)")
-    assert "HTTP 503 UNAVAILABLE" in problem and "run again" in problem
-    assert wb.opened[0][0] == OFFICE_KEY and wb.opened[0][1].startswith("cannot open: ")
+    assert _calls(two, FORMS_KEY) == []  # the other spreadsheet is not read: a partial read is no read
+    problem = caught.value.message
+    assert problem.startswith(f"reading spreadsheet '{OFFICE_KEY}' stopped: Google Sheets did not answer GET "
+                              f"/v4/spreadsheets/{OFFICE_KEY} after 3 attempt(s)")
+    assert "HTTP 503 UNAVAILABLE" in problem and "max_attempts is 3" in problem and "run again" in problem
+    assert "the previous dashboards stay" in problem
 
 
 def test_gives_up_at_once_when_google_asks_to_wait_longer_than_allowed(two, make_source, sleeps):
     two.inject("429", 1, retry_after=600, path=OFFICE_KEY)
-    wb = make_source([OFFICE_KEY], max_retry_seconds=60).read()
+    with pytest.raises(GoogleUnavailable, match="waiting the 600 s Google asks for") as caught:
+        make_source([OFFICE_KEY], max_retry_seconds=60).read()
     assert sleeps == [] and len(two.api_requests()) == 1
-    assert "quota is used up" in wb.problems[0]
+    assert "quota is used up" in caught.value.message and "60 s ([google] max_retry_seconds)" in caught.value.message
 
 
 def test_not_shared_says_whom_to_share_with_and_is_not_retried(two, make_source, sleeps):

@@ -46,7 +46,7 @@ def office(emulator):
 
 def test_write_costs_the_same_requests_for_10_and_10000_rows(emulator, make_source):
     book = office(emulator)
-    src = make_source([OFFICE_KEY], timeout_seconds=30.0)
+    src = make_source([OFFICE_KEY], timeout_seconds=30.0, max_retry_seconds=60.0)
     counts = []
     for n in (10, 10_000, 10):
         emulator.clear_log()

@@ -238,7 +238,7 @@ def test_unexpected_errors_are_recorded_and_do_not_stop_other_jobs(tmp_path: Pat
     assert [(str(o.job), o.ok) for o in report.outcomes] == [("sync", True), ("pack 2026-12", False)]
     assert "RuntimeError: pack engine crashed" in (report.outcomes[1].error or "")
     state = load_state(tmp_path / "out")
-    assert "2026-12" not in state.packs and state.health("pack").failures == 1
+    assert "2026-12" not in state.packs and state.health("pack 2026-12").failures == 1
 
 
 def test_email_disabled_records_the_pack_as_not_to_be_sent(tmp_path: Path) -> None:

@@ -88,3 +88,18 @@ def test_choice_matches_case_and_punctuation_and_aliases() -> None:
 def test_names_compare_without_case_spacing_or_dots() -> None:
     assert cells.name_key("  dale   KOWALSKI ") == cells.name_key("Dale Kowalski")
     assert cells.name_key("J.R. Smith") == cells.name_key("J R Smith")
+
+
+@pytest.mark.parametrize(("value", "months"), [(36, 36.0), ("36", 36.0), ("36 months", 36.0), ("3 years", 36.0),
+                                               ("1 yr", 12.0), ("", None)])
+def test_validity_is_read_in_months_or_years(value: object, months: float | None) -> None:
+    assert cells.parse_months(value) == (months, None)
+
+
+def test_validity_that_is_not_a_duration_is_a_problem() -> None:
+    assert "number of months" in (cells.parse_months("every so often")[1] or "")
+
+
+@pytest.mark.parametrize("value", ["2026/11/21 14:03:22 MST", "11/21/2026 14:03:22 GMT-7"])
+def test_a_forms_csv_zone_suffix_is_read_as_local_time(value: str) -> None:
+    assert cells.parse_datetime(value, "MDY") == (datetime(2026, 11, 21, 14, 3, 22), None)

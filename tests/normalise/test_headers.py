@@ -46,3 +46,9 @@ def test_tables_found_by_tab_name_forgivingly_or_by_configured_name() -> None:
     assert find_table(BY_KEY["pre_start"], ["Workers", "prestart "]) == "prestart "
     assert find_table(BY_KEY["flha"], ["Form Responses 1"], ["Form Responses 1"]) == "Form Responses 1"
     assert find_table(BY_KEY["flha"], ["Form Responses 1"]) is None
+
+
+def test_a_hint_in_brackets_does_not_hide_the_column() -> None:
+    m = match_headers(BY_KEY["flha"], ["Timestamp", "Date (MM/DD/YYYY)", "Worker", "Site", "Task",
+                                       "Hazards [list all]", "Controls"])
+    assert m.positions["date"] == (1,) and m.positions["hazards"] == (5,)

@@ -209,3 +209,17 @@ def test_timestamps_in_the_company_zone_are_kept_as_written() -> None:
     same = Tab("FLHA", "Forms", header, rows, timezone="America/Edmonton")
     ds = normalise(Workbook((tab("Workers", WORKERS), same)), Settings())
     assert ds.table("flha").iloc[0]["timestamp"] == datetime(2026, 11, 21, 0, 30)
+
+
+def test_numbers_outside_their_sensible_range_are_listed_not_used() -> None:
+    ds = dataset({"training_matrix": [{"Role": "Operator", "Ticket": "H2S Alive", "Valid For Months": 3e12},
+                                      {"Role": "Operator", "Ticket": "WHMIS", "Valid For Months": "3 years"}]})
+    assert list(ds.table("training_matrix")["valid_for_months"].fillna(-1)) == [-1, 36.0]
+    line = issues_for(ds, "Training Matrix").iloc[-1]
+    assert (line["row"], line["column"]) == (2, "Valid For Months") and "outside 1 to 600" in line["problem"]
+
+
+def test_last_name_first_matches_the_worker() -> None:
+    ds = dataset({"workers": WORKERS, "flha": [{**FLHA_ROW, "Worker": "Sandhu, Priya"}]})
+    assert ds.table("flha").iloc[0]["worker"] == "Priya Sandhu"
+    assert issues_for(ds, "FLHA").empty

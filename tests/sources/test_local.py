@@ -101,3 +101,14 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(SecorError, match="does not exist"):
         LocalSource(tmp_path / "nope").read()
+
+
+def test_unread_formats_unused_tabs_and_second_copies_of_a_table_are_reported(tmp_path: Path) -> None:
+    write_xlsx(tmp_path / "office.xlsx", {"Workers": WORKERS, "Employees": WORKERS, "Notes": [["anything"]]})
+    (tmp_path / "old-log.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    ds = normalise(LocalSource(tmp_path).read(), Settings())
+    problems = " | ".join(ds.issues[ds.issues["severity"] == "warning"]["problem"])
+    assert "'old-log.xls' is not read" in problems
+    assert "tab 'Employees' (office.xlsx) also looks like Workers; only 'Workers'" in problems
+    assert "tab 'Notes' (office.xlsx, 0 rows) is not read" in problems
+    assert ds.source_problems == ()  # worth a look, not a failure
