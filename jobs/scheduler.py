@@ -116,7 +116,8 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
 
     * sync: no successful sync since the latest ``sync_at`` (company time);
     * pack: every month from the first since install whose pack time has passed and that has no pack;
-    * mail: every packed month not yet mailed (listed after its pack, so it is tried once the pack exists);
+    * mail: every month not yet mailed that is packed or being packed in this pass (listed after its pack,
+      so it is tried once the pack exists);
     * a job waiting out its backoff after a failure (the sync, or one month's pack or mail) is left out
       until its ``retry_at``; the other months are due as usual.
     """
@@ -136,7 +137,7 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
             continue
         if m not in state.packs and f"pack {m}" not in waiting and pack_time(settings, m) <= now:
             work.append(Job("pack", m))
-        if m not in state.mailed and f"mail {m}" not in waiting:
+        if m not in state.mailed and f"mail {m}" not in waiting and (m in state.packs or Job("pack", m) in work):
             work.append(Job("mail", m))
     return work
 
@@ -161,7 +162,7 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
         with job_lock(out, timeout=lock_timeout):
             state = load_state(out, now=now)
             notes = tuple(state.notes)
-            changed = state.forget_done()  # months packed/mailed meanwhile (e.g. by `secor send`)
+            changed = state.forget_done() or state.migrated  # done meanwhile (e.g. `secor send`); old layout
             if state.installed_month is None:
                 state.installed_month, state.installed_at = month_of(now), now
                 log.info("first run: packs start with %s", first_pack_month(state, now))

@@ -113,6 +113,7 @@ class State:
     jobs: dict[str, JobHealth] = field(default_factory=dict)  # "sync", "pack YYYY-MM", "mail YYYY-MM"
     alerts: dict[str, datetime] = field(default_factory=dict)  # kind -> when the office was told it keeps failing
     notes: list[str] = field(default_factory=list)  # what load_state had to repair, for the log
+    migrated: bool = field(default=False, compare=False, repr=False)  # read from an older layout: save it again
 
     def health(self, key: str) -> JobHealth:
         """The health of one job: ``"sync"``, ``"pack YYYY-MM"`` or ``"mail YYYY-MM"``."""
@@ -188,10 +189,12 @@ class State:
         kind = job_kind(key)
         if entry.get("alert_sent"):  # old files: the alert was kept per kind in the job's entry
             self.alerts.setdefault(kind, _dt(entry["alert_sent"]))  # type: ignore[arg-type]
+            self.migrated = True
         if key in ("pack", "mail"):
+            self.migrated = True
             found = _OLD_ERROR.match(health.last_error or "")
-            if not found or found.group(1) != key:
-                log.info("state: dropped the old '%s' failure record (no month in it)", key)
+            if not health.failures or not found or found.group(1) != key:
+                log.info("state: dropped the old '%s' record (no failure of a known month in it)", key)
                 return
             key = f"{key} {found.group(2)}"
             log.info("state: moved the old '%s' failure record to '%s'", kind, key)

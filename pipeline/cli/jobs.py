@@ -17,9 +17,11 @@ def run(config: str | None, once: bool, source: str | None, out: str | None) -> 
     """Run the scheduler: the sync daily at [schedule] sync_at and last month's pack on pack_day, company time.
 
     Starts by catching up anything missed while the machine was off (oldest month first),
-    then checks every minute. Each pack is produced and emailed once; a failing job is
-    retried with a growing pause, and after [schedule] failure_alert_after failures in a
-    row the office ([email] alerts_to) is emailed once. Logs go to stderr and to
+    then checks every minute. Each pack is produced and emailed once; a failing job (the
+    sync, or one month's pack or email: the other months go on) is retried with a growing
+    pause, and after [schedule] failure_alert_after failures in a row the office
+    ([email] alerts_to) is emailed once. A sync that could not read every file counts as
+    failed. Logs go to stderr and to
     OUT/logs/secor.log; state and lock live in OUT/state/. Stop with Ctrl-C or SIGTERM:
     the current job finishes first.
 

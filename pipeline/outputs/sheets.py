@@ -20,7 +20,9 @@ as ``numberValue``; dates and times as serial numbers with a date format.
 
 If the batch times out after Google applied it, the retry finds the new tabs
 already there ("already exists"): the spreadsheet is read again and the batch
-rebuilt without ``addSheet`` (one more request pair, only in that case).
+rebuilt without ``addSheet`` (one more request pair, only in that case). All the
+requests of one write share one time budget, ``[google] max_retry_seconds``
+(:meth:`GoogleSource.write_dashboards` opens it).
 """
 
 from __future__ import annotations

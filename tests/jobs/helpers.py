@@ -73,11 +73,13 @@ def make_findings(company: str = "Acme Safety & Sons <Ltd>", as_of: date = date(
 
 @dataclass
 class Handler:
-    """Keeps every message it accepts; ``drop_on_data`` closes the connection instead of answering DATA."""
+    """Keeps every message it accepts; ``drop_on_data`` closes the connection instead of answering DATA;
+    ``quit_reply`` is the answer to QUIT."""
 
     messages: list[Envelope] = field(default_factory=list)
     drop_on_data: bool = False
     reject: set[str] = field(default_factory=set)  # recipients answered with 550
+    quit_reply: str = "221 Bye"  # e.g. "421 ..." : a server that answers QUIT badly after accepting the message
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Envelope, address: str,
                           rcpt_options: list[str]) -> str:
@@ -85,6 +87,9 @@ class Handler:
             return "550 5.1.1 no such user"
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Envelope) -> str:
+        return self.quit_reply
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
         if self.drop_on_data:

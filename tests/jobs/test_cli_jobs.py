@@ -97,3 +97,68 @@ def test_run_once_reports_and_records_a_failing_sync(tmp_path: Path) -> None:
     # run again at once: the failed sync waits for its backoff, nothing runs, exit 0
     again = CliRunner().invoke(main, ["run", "--once", "--source", str(tmp_path / "nowhere"), "--out", str(out)])
     assert again.exit_code == 0 and "nothing due." in again.output
+
+
+def test_run_once_with_a_state_file_of_invalid_utf8_starts_afresh(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "state").mkdir(parents=True)
+    (out / "state" / "secor-state.json").write_bytes(b"\xff\xfe{garbage")
+    result = CliRunner().invoke(main, ["run", "--once", "--source", str(tmp_path / "nowhere"), "--out", str(out)])
+    assert result.exit_code == 1, result.output  # the sync fails (no source); the state is not the problem
+    assert not isinstance(result.exception, UnicodeDecodeError) and "Traceback" not in result.output
+    assert "could not be read" in result.output and "sync: FAILED" in result.output
+    assert len(list((out / "state").glob("secor-state.json.corrupt-*"))) == 1
+    assert load_state(out).installed_month is not None
+
+
+@pytest.mark.parametrize("once", [True, False])
+def test_run_with_an_output_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path, once: bool) -> None:
+    blocker = tmp_path / "hostname"
+    blocker.write_text("a file, not a folder\n", encoding="utf-8")
+    out = blocker / "out"
+    args = ["run", "--source", str(tmp_path / "nowhere"), "--out", str(out)] + (["--once"] if once else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    assert f"error: cannot use the output folder '{out}'" in result.output
+    assert "Not a directory" in result.output and "--out" in result.output
+
+
+def test_the_scheduler_does_not_start_with_an_output_folder_it_cannot_write(tmp_path: Path) -> None:
+    import threading
+
+    from jobs.scheduler import Scheduler
+    from pipeline.errors import SecorError
+    from pipeline.settings import Settings
+
+    blocker = tmp_path / "hostname"
+    blocker.write_text("x", encoding="utf-8")
+    scheduler = Scheduler(Settings(output=str(blocker / "out")), tick_seconds=0.05)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            scheduler.run(install_signals=False)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(3)
+    if thread.is_alive():  # it started ticking regardless: stop it, the test has failed
+        scheduler.stop()
+        thread.join(5)
+    assert len(errors) == 1 and isinstance(errors[0], SecorError), errors
+    assert str(blocker / "out") in str(errors[0])
+
+
+def test_send_dry_run_to_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _pack(out)
+    (out / "packs" / "2026-10" / "findings.json").write_text(
+        json.dumps(Headline.of(make_findings()).to_dict()), encoding="utf-8")
+    (out / "mail").write_text("a file where the mail folder goes", encoding="utf-8")
+    result = CliRunner().invoke(main, ["send", "--month", "2026-10", "--config", str(_config(tmp_path)),
+                                       "--out", str(out), "--dry-run"])
+    assert result.exit_code == 2, result.output
+    assert f"cannot use the mail folder '{out / 'mail'}'" in result.output and "Traceback" not in result.output

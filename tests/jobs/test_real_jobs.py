@@ -70,3 +70,21 @@ def test_the_real_pack_is_produced_and_mailed_once(tmp_path: Path, source: Path,
     assert attachment.get_filename() == pdf.name and attachment.get_content() == pdf.read_bytes()
     body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Expired tickets" in body and "October 2026" in body
+
+
+def test_a_source_file_that_cannot_be_read_fails_the_sync_and_makes_no_pack(tmp_path: Path, source: Path) -> None:
+    pytest.importorskip("jobs.pack")
+    (source / "FLHA.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    out = tmp_path / "out"
+    fake = FakeJobs(out)
+    with smtp_server(tmp_path) as server:
+        settings = server.settings(tmp_path).replace(source=SourceSettings(backend="local", path=str(source)))
+        report = run_once(settings, NOW, Jobs(send=fake.send))  # the real sync and pack
+    outcomes = {str(o.job): o for o in report.outcomes}
+    assert not outcomes["sync"].ok and "part of the records could not be read" in (outcomes["sync"].error or "")
+    assert "FLHA.xlsx" in (outcomes["sync"].error or "")
+    assert (out / "dashboard.xlsx").is_file()  # the dashboards were written all the same
+    assert not outcomes["pack 2026-10"].ok and "mail 2026-10" not in outcomes and not fake.sent
+    state = load_state(out)
+    assert state.last_sync["outcome"] == "failed" and state.health("sync").failures == 1
+    assert "2026-10" not in state.packs and state.health("pack 2026-10").failures == 1

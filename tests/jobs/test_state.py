@@ -7,6 +7,7 @@ import logging
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -81,3 +82,34 @@ def test_the_lock_keeps_a_second_holder_out(tmp_path: Path) -> None:
     assert len(results) == 1 and "another secor run holds" in results[0]
     with job_lock(tmp_path):  # released
         pass
+
+
+def test_a_state_file_of_invalid_utf8_is_kept_aside_like_a_corrupt_one(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = state_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xff\xfe{garbage")
+    with caplog.at_level(logging.WARNING, logger="secor.jobs"):
+        state = load_state(tmp_path, now=NOW)
+    assert state.installed_month is None and state.notes and "UnicodeDecodeError" in state.notes[0]
+    assert path.with_name("secor-state.json.corrupt-20261121T060500").read_bytes() == b"\xff\xfe{garbage"
+    assert "could not be read" in caplog.text
+
+
+def test_a_state_file_that_cannot_be_read_is_kept_aside_like_a_corrupt_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    save_state(tmp_path, State(installed_month="2026-10"))
+    path = state_path(tmp_path)
+
+    def denied(real: Any) -> Any:
+        def read(self: Path, *args: Any, **kwargs: Any) -> Any:
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self, *args, **kwargs)
+        return read
+
+    monkeypatch.setattr(Path, "read_bytes", denied(Path.read_bytes))
+    monkeypatch.setattr(Path, "read_text", denied(Path.read_text))
+    state = load_state(tmp_path, now=NOW)
+    assert state == State(notes=state.notes) and "Permission denied" in state.notes[0]
+    assert path.with_name("secor-state.json.corrupt-20261121T060500").is_file()

@@ -274,3 +274,25 @@ def test_no_recipients_is_a_clear_error(pdf: Path) -> None:
     settings = _settings(to=())
     with pytest.raises(SecorError, match="no recipients"):
         send_message(settings, build_pack_message(settings, make_findings(as_of=date(2026, 10, 31)), pdf, "2026-10"))
+
+
+def test_a_bad_answer_to_quit_after_the_message_was_accepted_counts_as_sent(
+        tmp_path: Path, pdf: Path, password: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The server accepted the message (250 to DATA), then answered QUIT with 421: sent, once, no error."""
+    with smtp_server(tmp_path) as server:
+        server.handler.quit_reply = "421 4.3.0 shutting down"
+        settings = server.settings(tmp_path)
+        refused = send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
+        assert refused == {} and len(server.handler.messages) == 1
+    assert "421" in caplog.text and "counts as sent" in caplog.text
+
+
+def test_a_bad_answer_to_quit_does_not_hide_the_real_error(tmp_path: Path, pdf: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, "wrong")
+    with smtp_server(tmp_path) as server:
+        server.handler.quit_reply = "421 4.3.0 shutting down"
+        settings = server.settings(tmp_path)
+        with pytest.raises(SecorError, match="rejected the user name or password"):
+            send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
+        assert not server.handler.messages
