@@ -60,7 +60,12 @@ def add_tabs(tabs: list[Tab], found: Sequence[Tab], problems: list[str]) -> None
 
 
 class Source(Protocol):
-    """Reads every tab it can; never raises for one unreadable file or spreadsheet."""
+    """Reads every tab it can.
+
+    One file or spreadsheet the office must fix (corrupt, not shared, wrong key) is a problem on the
+    Workbook and the others are still read. A service that does not answer (Google after its retries)
+    raises a SecorError instead: a partial read must not pass for the records.
+    """
 
     def read(self) -> Workbook: ...
 
