@@ -30,13 +30,14 @@ def tiebreak(identity: Sequence[object]) -> tuple[str, ...]:
 
 def assign_ids(prefix: str, timestamps: Sequence[datetime], identities: Sequence[Sequence[object]]) -> list[str]:
     """The ID of each response; same-second responses numbered by ``tiebreak`` of their identity."""
-    order = sorted(range(len(timestamps)), key=lambda i: (timestamps[i], tiebreak(identities[i])))
-    ids = [""] * len(timestamps)
-    seen: dict[str, int] = {}
-    for i in order:
-        rid = record_id(prefix, timestamps[i])
-        n = seen[rid] = seen.get(rid, 0) + 1
-        ids[i] = rid if n == 1 else f"{rid}-{n}"
+    ids = [record_id(prefix, t) for t in timestamps]
+    same: dict[str, list[int]] = {}
+    for i, rid in enumerate(ids):
+        same.setdefault(rid, []).append(i)
+    for rid, group in same.items():
+        if len(group) > 1:  # rare: only same-second responses pay for the ordering
+            for n, i in enumerate(sorted(group, key=lambda i: tiebreak(identities[i]))[1:], start=2):
+                ids[i] = f"{rid}-{n}"
     return ids
 
 

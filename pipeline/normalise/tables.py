@@ -226,11 +226,12 @@ def _form_dates_and_ids(table: Table, tab: Tab, settings: Settings, columns: dic
     live = [i for i in range(len(stamps)) if i not in rejected]
     content_keys = [c.key for c in table.columns if c.key != "timestamp"]
     # Normalised values: a double tap repeats every answer exactly.
-    signatures = [tuple(columns[k][i] for k in content_keys) for i in live]
+    every = list(zip(*(columns[k] for k in content_keys), strict=True))
+    signatures = [every[i] for i in live]
     dups = find_double_submits([stamps[i] for i in live], signatures,
                                settings.audit.duplicate_window_minutes * 60)
-    live_ids = assign_ids(table.id_prefix, [stamps[i] for i in live],
-                          [[columns[k][i] for k in table.identity] for i in live])
+    identity = list(zip(*(columns[k] for k in table.identity), strict=True))
+    live_ids = assign_ids(table.id_prefix, [stamps[i] for i in live], [identity[i] for i in live])
     for i, rid in zip(live, live_ids, strict=True):
         ids[i] = rid
     for pos, kept_pos in dups.items():
