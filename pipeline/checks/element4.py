@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 from .common import (
+    FORM_DATE_COLUMNS,
     affirmed,
     graded,
     in_window,
@@ -16,7 +19,6 @@ from .common import (
     refs,
     reports_defect,
     window_words,
-    work_dates,
 )
 from .deficiencies import ref_key
 from .registry import check
@@ -59,29 +61,53 @@ def _names_item(item: str, key: str) -> bool:
     return f" {item} " in f" {key} " or f" {key} " in f" {item} "
 
 
-@check("E4.2", 4, "Inspections done as scheduled")
-def inspections_as_scheduled(ctx: AuditContext) -> CheckResult:
-    """Per schedule item, the periods of its frequency that had work (any form record; for Daily: each work
-    day) must each hold an inspection naming the item: a pre-start whose Unit names it (Equipment) or a
-    workplace inspection whose Site or Area does (Workplace; blank Type: either). The period in progress counts
-    once done. An item Passes at inspection_pass_ratio of its periods, Warns at inspection_warn_ratio; the
-    check takes the worst item."""
-    missing = missing_table("E4.2", ctx.data, "inspection_schedule")
-    if missing:
-        return missing
-    schedule = ctx.data.table("inspection_schedule")
-    if schedule.empty:
-        return result("E4.2", FAIL, "the Inspection Schedule has no rows to check inspections against")
-    audit = ctx.settings.audit
+@dataclass(frozen=True)
+class ItemCoverage:
+    """One Inspection Schedule item over a range: of ``expected`` periods of its frequency that had work,
+    ``done`` held an inspection naming the item."""
+
+    item: str
+    frequency: str
+    type: str | None  # "Equipment", "Workplace", or None (blank Type: either)
+    row: int  # Inspection Schedule sheet row
+    done: int
+    expected: int
+
+
+def _work_in(ctx: AuditContext, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
+    """Dates of every form record from start to end, both included: the days the company was working."""
+    parts = []
+    for key, column in FORM_DATE_COLUMNS.items():
+        dates = ctx.data.table(key)[column]
+        parts.append(dates[(dates >= start) & (dates <= end)])
+    return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype="datetime64[us]")
+
+
+def inspection_coverage(ctx: AuditContext, start: pd.Timestamp, end: pd.Timestamp) -> list[ItemCoverage]:
+    """Per Inspection Schedule item (sheet order), how many periods of its frequency with work from start to end
+    (both included; end no later than as_of) held an inspection naming the item.
+
+    A period counts when it had work in the range (any form record; for Daily: each work day), so a week
+    straddling ``start`` or ``end`` counts, and it is done when an inspection naming the item falls anywhere in
+    it on or before as_of: a pre-start whose Unit names it (Equipment) or a workplace inspection whose Site or
+    Area does (Workplace; blank Type: either), by whole words. The period holding as_of is expected only once
+    done. An Annually item is expected once when the range had work and is done when inspected in the
+    look-back window (lookback_months) ending at ``end``, whatever the calendar year. Items with nothing
+    expected are listed with expected 0. Pure: E4.2 calls it over its window, the monthly pack over the month.
+    """
+    schedule = ctx.data.table("inspection_schedule") if ctx.data.has("inspection_schedule") else None
+    if schedule is None or schedule.empty:
+        return []
+    start, end = pd.Timestamp(start), min(pd.Timestamp(end), ctx.as_of_ts)
     found = _inspection_keys(ctx)
-    work = work_dates(ctx.data, ctx)
+    work = _work_in(ctx, start, end)
     # Periods with work that are over by as_of; the one in progress is expected only once it is done.
     over = {f: set(judged_periods(ctx, work.dt.to_period(p).unique(), set())) for f, p in PERIODS.items()}
     running = {f: set(work.dt.to_period(p).unique()) - over[f] for f, p in PERIODS.items()}
     by_kind = {kind: pd.concat([f for t, f in found.items() if kind in (t, None)], ignore_index=True)
-                for kind in ("Equipment", "Workplace", None)}
-    rank = {PASS: 0, WARN: 1, FAIL: 2}
-    worst, behind, done_total, expected_total = PASS, [], 0, 0
+               for kind in ("Equipment", "Workplace", None)}
+    year_start = min(start, end - pd.DateOffset(months=ctx.settings.audit.lookback_months) + pd.Timedelta(days=1))
+    out = []
     for _, item in schedule.iterrows():
         freq = item["frequency"]
         kind = item["type"] if isinstance(item["type"], str) else None
@@ -89,21 +115,39 @@ def inspections_as_scheduled(ctx: AuditContext) -> CheckResult:
         item_key = keys(pd.Series([item["item"]])).iloc[0]
         matching = [k for k in hits["key"].unique() if _names_item(item_key, k)]
         dates = hits.loc[hits["key"].isin(matching), "date"]
-        if freq == "Annually":  # once in the window is enough, whatever the calendar year
+        if freq == "Annually":  # once in the look-back window is enough, whatever the calendar year
             expected_n = 1 if len(work) else 0
-            done_n = int(bool(in_window(ctx, dates).any())) if expected_n else 0
+            done_n = int(bool(((dates >= year_start) & (dates <= end)).any())) if expected_n else 0
         else:
             done = set(dates.dt.to_period(PERIODS[freq]).unique())
             extra = len(done & running[freq])
             expected_n, done_n = len(over[freq]) + extra, len(done & over[freq]) + extra
-        if not expected_n:
+        out.append(ItemCoverage(str(item["item"]), str(freq), kind, int(item["row"]), done_n, expected_n))
+    return out
+
+
+@check("E4.2", 4, "Inspections done as scheduled")
+def inspections_as_scheduled(ctx: AuditContext) -> CheckResult:
+    """Per schedule item, the periods of its frequency that had work in the window must each hold an inspection
+    naming the item (see inspection_coverage). An item Passes at inspection_pass_ratio of its periods, Warns at
+    inspection_warn_ratio; the check takes the worst item."""
+    missing = missing_table("E4.2", ctx.data, "inspection_schedule")
+    if missing:
+        return missing
+    if ctx.data.table("inspection_schedule").empty:
+        return result("E4.2", FAIL, "the Inspection Schedule has no rows to check inspections against")
+    audit = ctx.settings.audit
+    rank = {PASS: 0, WARN: 1, FAIL: 2}
+    worst, behind, done_total, expected_total = PASS, [], 0, 0
+    for cover in inspection_coverage(ctx, ctx.window_start, ctx.as_of_ts):
+        if not cover.expected:
             continue
-        done_total, expected_total = done_total + done_n, expected_total + expected_n
-        ratio = done_n / expected_n
+        done_total, expected_total = done_total + cover.done, expected_total + cover.expected
+        ratio = cover.done / cover.expected
         status = PASS if ratio >= audit.inspection_pass_ratio else WARN if ratio >= audit.inspection_warn_ratio \
             else FAIL
         if status != PASS:
-            behind.append((item, done_n, expected_n))
+            behind.append(cover)
         worst = max(worst, status, key=rank.__getitem__)
     if expected_total == 0:
         return result("E4.2", WARN, f"no work on record {window_words(ctx)} to expect inspections in")
@@ -111,8 +155,8 @@ def inspections_as_scheduled(ctx: AuditContext) -> CheckResult:
               f"({round(100 * done_total / expected_total)}%)")
     if behind:
         detail += "; behind: " + ", ".join(
-            f"{i['item']} ({i['frequency']}) {d} of {n} {PERIOD_WORDS[i['frequency']]}" for i, d, n in behind[:8])
-    return result("E4.2", worst, detail, [f"Inspection Schedule row {int(i['row'])}" for i, _, _ in behind])
+            f"{c.item} ({c.frequency}) {c.done} of {c.expected} {PERIOD_WORDS[c.frequency]}" for c in behind[:8])
+    return result("E4.2", worst, detail, [f"Inspection Schedule row {c.row}" for c in behind])
 
 
 @check("E4.3", 4, "Every pre-start or inspection defect has a follow-up record")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from tests.checks.support import FAILED_PRE_START_TS, good_company, run, without
+import pandas as pd
+
+from pipeline.checks.element4 import ItemCoverage, inspection_coverage
+from tests.checks.support import FAILED_PRE_START_TS, OWNER, context, good_company, run, without
+
+OCTOBER = (pd.Timestamp("2026-10-01"), pd.Timestamp("2026-10-31"))
 
 
 def test_e4_1_missing_schedule_fails() -> None:
@@ -41,6 +46,52 @@ def test_e4_2_records_match_schedule_items_forgivingly_by_unit_or_area() -> None
         r["Unit"] = "unit  12"
     tables["inspection_schedule"][1]["Item"] = "YARD"
     assert run("E4.2", tables).status == "Pass"
+
+
+def test_inspection_coverage_over_the_window_is_what_e4_2_counts() -> None:
+    ctx = context(good_company())
+    covered = inspection_coverage(ctx, ctx.window_start, ctx.as_of_ts)
+    assert [(c.item, c.frequency, c.type, c.row) for c in covered] == [
+        ("Unit 12", "Daily", "Equipment", 2), ("Shop", "Monthly", "Workplace", 3)]
+    assert (sum(c.done for c in covered), sum(c.expected for c in covered)) == (64, 65)
+    assert covered[1] == ItemCoverage("Shop", "Monthly", "Workplace", 3, 12, 12)
+
+
+def test_inspection_coverage_over_a_month_counts_its_work_days_and_its_month() -> None:
+    covered = inspection_coverage(context(good_company()), *OCTOBER)
+    # Four Mondays of work in October 2026, each with a pre-start of Unit 12; the shop on Monday 5th.
+    assert [(c.item, c.done, c.expected) for c in covered] == [("Unit 12", 4, 4), ("Shop", 1, 1)]
+
+
+def test_inspection_coverage_weekly_item_counts_a_week_spanning_the_month_start_and_not_the_week_running() -> None:
+    tables = good_company()
+    tables["inspection_schedule"][1]["Frequency"] = "Weekly"
+    # Thursday 1 October is a work day of the week that began Monday 28 September, inspected on the Tuesday.
+    tables["toolbox_talk"].append({"Timestamp": "2026-10-01 07:30:00", "Topic": "Ladders", "Presenter": OWNER,
+                                   "Attendees": OWNER, "Management Present": "Yes"})
+    tables["workplace_inspection"].append({"Timestamp": "2026-09-29 09:00:00", "Inspector": OWNER, "Site": "Shop"})
+    shop = inspection_coverage(context(tables), *OCTOBER)[1]
+    # Weeks with work: Sep 28 (done Sep 29), Oct 5 (done), Oct 12, Oct 19; the week of Oct 26 runs to Sunday
+    # 1 November, so on Saturday 31 October it is in progress and expected only once done.
+    assert (shop.done, shop.expected) == (2, 4)
+    tables["workplace_inspection"].append({"Timestamp": "2026-10-27 09:00:00", "Inspector": OWNER, "Site": "Shop"})
+    shop = inspection_coverage(context(tables), *OCTOBER)[1]
+    assert (shop.done, shop.expected) == (3, 5)
+
+
+def test_inspection_coverage_annual_item_is_done_when_inspected_in_the_look_back_window() -> None:
+    tables = good_company()
+    tables["inspection_schedule"][1]["Frequency"] = "Annually"
+    tables["workplace_inspection"] = [{"Timestamp": "2025-11-03 09:00:00", "Inspector": OWNER, "Site": "Shop"}]
+    ctx = context(tables)
+    assert inspection_coverage(ctx, *OCTOBER)[1] == ItemCoverage("Shop", "Annually", "Workplace", 3, 1, 1)
+    assert inspection_coverage(ctx, ctx.window_start, ctx.as_of_ts)[1].done == 1
+    tables["workplace_inspection"][0]["Timestamp"] = "2025-10-27 09:00:00"  # 12 months and more ago
+    assert inspection_coverage(context(tables), *OCTOBER)[1].done == 0
+
+
+def test_inspection_coverage_without_a_schedule_is_empty() -> None:
+    assert inspection_coverage(context(without("inspection_schedule")), *OCTOBER) == []
 
 
 def test_e4_3_defect_without_follow_up_fails_and_action_taken_counts_as_follow_up() -> None:

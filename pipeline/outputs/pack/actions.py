@@ -11,7 +11,7 @@ from ...checks.base import CERTIFICATE, FAIL
 from ...normalise.dataset import Dataset
 from ...settings import AuditSettings
 from .model import Action, ActionGroup
-from .records import flagged_by, root_cause_missing
+from .records import flagged_by, root_cause_missing, vague_root_causes
 from .values import ACTIONS_PER_GROUP, blank, fmt_date, norm, text
 
 
@@ -59,16 +59,16 @@ def _deficiency_actions(findings: Findings) -> list[Action]:
     return actions
 
 
-def _incident_actions(findings: Findings, data: Dataset, as_of: date, lookback_months: int) -> list[Action]:
+def _incident_actions(findings: Findings, data: Dataset, as_of: date, audit: AuditSettings) -> list[Action]:
     """Incidents of the audit's look-back window (not only the month) whose root cause is missing."""
     incidents = data.table("incident")
-    start = pd.Timestamp(as_of) - pd.DateOffset(months=lookback_months) + pd.Timedelta(days=1)
+    start = pd.Timestamp(as_of) - pd.DateOffset(months=audit.lookback_months) + pd.Timedelta(days=1)
     dates = pd.to_datetime(incidents["incident_date"], errors="coerce")
     window = incidents[(dates >= start) & (dates <= pd.Timestamp(as_of))].sort_values("incident_date", kind="stable")
-    flagged = flagged_by(findings, "E6.3")
+    flagged, vague = flagged_by(findings, "E6.3"), vague_root_causes(audit)
     actions = []
     for _, r in window.iterrows():
-        if root_cause_missing(r, flagged):
+        if root_cause_missing(r, flagged, vague):
             who = text(r["investigated_by"], 80) or f"Unassigned (reported by {text(r['reporter'], 60)})"
             what = (f"{text(r['type'], 30)} on {fmt_date(r['incident_date'])}: record a root cause that explains why "
                     f"it happened, not what happened. \u201c{text(r['description'], 120)}\u201d")
@@ -91,11 +91,12 @@ def _group(title: str, actions: list[Action]) -> ActionGroup:
 
 
 def action_groups(findings: Findings, data: Dataset, lead: str, as_of: date,
-                  lookback_months: int) -> tuple[ActionGroup, ...]:
-    """The action list, most urgent kind first; ``lead`` answers for the failed checks."""
+                  audit: AuditSettings) -> tuple[ActionGroup, ...]:
+    """The action list, most urgent kind first; ``lead`` answers for the failed checks; ``audit`` is the
+    company's audit settings (look-back window, vague root causes)."""
     return (
         _group("Expired or missing tickets", _ticket_actions(findings)),
         _group("Overdue deficiencies", _deficiency_actions(findings)),
-        _group("Incidents without a root cause", _incident_actions(findings, data, as_of, lookback_months)),
+        _group("Incidents without a root cause", _incident_actions(findings, data, as_of, audit)),
         _group("Failed checks", _check_actions(findings, lead)),
     )

@@ -111,8 +111,14 @@ def flha_per_week(flha: pd.DataFrame, month_first: date, until: date, weeks_befo
     return _svg(fig)
 
 
-def inspections_done(rows: Sequence[tuple[str, int, int]], limit: int = 14) -> str:
-    """Horizontal bars: expected (light) behind done (green when met, amber when short, red when none)."""
+INSPECTION_ITEMS = 14  # bars in the inspections chart: the items furthest behind
+
+
+def inspections_done(rows: Sequence[tuple[str, int, int] | tuple[str, int, int, str]],
+                     limit: int = INSPECTION_ITEMS) -> str:
+    """Horizontal bars: expected (light) behind done (green when met, amber when short, red when none).
+
+    A row is (label, done, expected) or (label, done, expected, unit): "4 of 5 weeks"."""
     ordered = sorted(rows, key=lambda r: (r[1] / r[2]) if r[2] else 2.0)[:limit]
     if not ordered:
         return _empty(_figure(0.8), "No scheduled items.")
@@ -125,10 +131,13 @@ def inspections_done(rows: Sequence[tuple[str, int, int]], limit: int = 14) -> s
         ax.barh(y, expected, color=LIGHT, height=0.7, label="expected", edgecolor=GREY, linewidth=0.5)
         colours = [GREEN if (e == 0 or d >= e) else (AMBER if d else RED) for d, e in zip(done, expected, strict=True)]
         ax.barh(y, done, color=colours, height=0.4, label="done")
-        for yi, d, e in zip(y, done, expected, strict=True):
-            ax.text(max(d, e) + 0.2, yi, f"{d} of {e}", va="center", fontsize=6.5, color="#333333")
+        units = [r[3] if len(r) > 3 else "" for r in ordered]
+        top = max([*expected, *done, 1])
+        for yi, d, e, unit in zip(y, done, expected, units, strict=True):
+            ax.text(max(d, e) + top * 0.01, yi, f"{d} of {e} {unit}".rstrip(), va="center", fontsize=6.5,
+                    color="#333333")
         ax.set_yticks(y, [_label(r[0], 30) for r in ordered])
-        ax.set_xlim(0, max([*expected, *done, 1]) * 1.18)
+        ax.set_xlim(0, top * (1.35 if any(units) else 1.18))
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.legend(handles=[Patch(facecolor=LIGHT, edgecolor=GREY, label="expected"),
                            Patch(facecolor=GREEN, label="done (met)"), Patch(facecolor=AMBER, label="done (short)")],

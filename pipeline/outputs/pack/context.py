@@ -14,13 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+import pandas as pd
+
 from ...checks.audit import SELF_ASSESSMENT_NOTE, Findings
-from ...checks.base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN
+from ...checks.base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN, AuditContext
+from ...checks.element4 import inspection_coverage
 from ...normalise.dataset import Dataset
 from ...settings import Settings
 from .actions import action_groups, safety_lead
 from .appendix import appendix, issues_table
-from .evidence import Evidence, element_evidence, inspection_plan
+from .evidence import Evidence, element_evidence
 from .model import Cover, ElementSection, PackContext, Stat, check_row
 from .month import Month
 from .records import in_month, month_records
@@ -34,7 +37,6 @@ __all__ = [
     "chip_class",
     "element_status",
     "in_month",
-    "inspection_plan",
 ]
 
 # What an auditor looks for, per element: our own summary of the audit's expectations.
@@ -123,9 +125,11 @@ def build_context(findings: Findings, data: Dataset, month: Month, *, generated_
     until = min(findings.as_of, month.last)
     lead = safety_lead(data, settings.audit, until)
     records = month_records(data, month, until)
-    evidence = element_evidence(findings, data, month, until, records, inspection_plan(data, month, until))
+    engine_ctx = AuditContext(data, settings, findings.as_of, findings.certifications, findings.deficiencies)
+    coverage = inspection_coverage(engine_ctx, pd.Timestamp(month.first), pd.Timestamp(until))
+    evidence = element_evidence(findings, data, month, until, records, coverage, settings.audit)
     sections = _sections(findings, evidence)
-    groups = action_groups(findings, data, lead, findings.as_of, settings.audit.lookback_months)
+    groups = action_groups(findings, data, lead, findings.as_of, settings.audit)
     company = text(findings.company, 120) or "Company"
     cover = Cover(
         company=company, month=month.label, month_key=month.key, as_of=fmt_date(findings.as_of),

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 
 from ...checks.audit import Findings
+from ...checks.element4 import ItemCoverage
 from ...normalise.dataset import Dataset
+from ...settings import AuditSettings
 from . import charts
 from .model import Chart, Stat, Table, make_table
 from .month import Month
-from .records import MonthRecords, flagged_by, in_month, prestart_defects, root_cause_missing
+from .records import MonthRecords, flagged_by, in_month, prestart_defects, root_cause_missing, vague_root_causes
 from .values import EVIDENCE_ROWS, attendee_count, blank, fmt_date, norm, pct, text, yes
 
 
@@ -38,59 +41,31 @@ def program_table(data: Dataset, element: int) -> tuple[Table, ...]:
                        mono=(), widths=("46%", "24%", "15%", "15%")),)
 
 
-def _work_days(data: Dataset, month: Month, until: date) -> set[date]:
-    days: set[date] = set()
-    for key in ("flha", "pre_start", "workplace_inspection"):
-        frame = in_month(data.table(key), "date", month, until)
-        days.update(d.date() for d in pd.to_datetime(frame["date"]).dropna())
-    return days
+_COVER_WORDS = {"Daily": "work days", "Weekly": "weeks", "Monthly": "month", "Quarterly": "quarter",
+               "Annually": "year"}
 
 
-def inspection_plan(data: Dataset, month: Month, until: date) -> list[tuple[str, int, int]]:
-    """(item, done, expected) per scheduled item for the month; matched on unit, site or area name.
+def inspection_rows(coverage: Sequence[ItemCoverage]) -> list[tuple[str, int, int, str]]:
+    """(item, done, expected, what is counted) per scheduled item the chart draws: the items with something
+    expected this month, in the schedule's order."""
+    return [(text(c.item, 40), c.done, c.expected, _COVER_WORDS.get(c.frequency, c.frequency.lower()))
+            for c in coverage if c.expected]
 
-    Daily items are expected on each work day (a day with any FLHA, pre-start or
-    inspection), weekly ones once per week with work, monthly once; quarterly and
-    annual items once in the quarter or year to date. A picture, not the E4.2 verdict.
-    """
-    schedule = data.table("inspection_schedule")
-    if schedule.empty:
-        return []
-    work_days = _work_days(data, month, until)
-    weeks = {d.isocalendar()[:2] for d in work_days}
-    pre = data.table("pre_start")
-    ins = data.table("workplace_inspection")
-    seen: dict[str, set[date]] = {}
-    for frame, cols in ((pre, ("unit",)), (ins, ("site", "area"))):
-        for _, r in frame.iterrows():
-            d = r.get("date")
-            if d is None or pd.isna(d):
-                continue
-            for c in cols:
-                key = norm(r.get(c))
-                if key:
-                    seen.setdefault(key, set()).add(pd.Timestamp(d).date())
-    out = []
-    for _, r in schedule.iterrows():
-        item, freq = text(r["item"], 40), r["frequency"]
-        done_days = seen.get(norm(r["item"]), set())
-        if freq == "Daily":
-            start, expected, label = month.first, len(work_days), item
-        elif freq == "Weekly":
-            start, expected, label = month.first, len(weeks), item
-        elif freq == "Monthly":
-            start, expected, label = month.first, 1, item
-        elif freq == "Quarterly":
-            q_first = Month(month.year, 3 * ((month.month - 1) // 3) + 1).first
-            start, expected, label = q_first, 1, f"{item} (quarter)"
-        elif freq == "Annually":
-            start, expected, label = date(month.year, 1, 1), 1, f"{item} (year)"
-        else:
-            continue
-        in_period = {d for d in done_days if start <= d <= until}
-        done = len({d.isocalendar()[:2] for d in in_period}) if freq == "Weekly" else len(in_period)
-        out.append((label, done, expected))
-    return out
+
+def _inspection_caption(coverage: Sequence[ItemCoverage], shown: int, lookback_months: int) -> str:
+    """What the chart counts: the month, counted the way check E4.2 counts its window."""
+    window = f"{lookback_months} months"
+    caption = (f"Per scheduled item, the periods of its frequency with work this month (any form record; work days "
+               f"for daily items, Monday-Sunday weeks for weekly ones) and how many had a pre-start or workplace "
+               f"inspection naming it: counted as check E4.2 counts its last {window}. A week spanning two months "
+               f"counts in both; a period still running on the as-of date counts only once done; a yearly item is "
+               f"done when inspected in the last {window}.")
+    left_out = sum(1 for c in coverage if not c.expected)
+    if left_out:
+        caption += f" Not shown: {left_out} item{'s' if left_out != 1 else ''} with nothing due this month."
+    if shown > charts.INSPECTION_ITEMS:
+        caption += f" Shown: the {charts.INSPECTION_ITEMS} of {shown} items furthest behind."
+    return caption
 
 
 def _leadership(data: Dataset, rec: MonthRecords, until: date) -> Evidence:
@@ -159,8 +134,8 @@ def _hazard_controls(findings: Findings, data: Dataset, month: Month, until: dat
     return Evidence(stats, (chart,), (table, *program_table(data, 3)))
 
 
-def _inspections(findings: Findings, data: Dataset, rec: MonthRecords,
-                 inspection_rows: list[tuple[str, int, int]]) -> Evidence:
+def _inspections(findings: Findings, data: Dataset, rec: MonthRecords, coverage: Sequence[ItemCoverage],
+                 lookback_months: int) -> Evidence:
     pre, ins, defs = rec.pre_start, rec.inspections, findings.deficiencies
     open_ids = {str(i): str(s) for i, s in zip(defs["id"], defs["status"], strict=False)} if not defs.empty else {}
     failed = prestart_defects(pre)
@@ -169,9 +144,9 @@ def _inspections(findings: Findings, data: Dataset, rec: MonthRecords,
              Stat(str(len(failed)), "with a defect", "amber" if len(failed) else ""),
              Stat(str(len(ins)), "workplace inspections"),
              Stat(str(len(with_def)), "with deficiencies", "amber" if len(with_def) else ""))
-    drawn = (Chart("Inspections done vs expected", charts.inspections_done(inspection_rows),
-                   "Matched on the schedule's item name against pre-start units and inspection "
-                   "sites/areas. Expected counts are a guide; check E4.2 has the verdict."),) if inspection_rows else ()
+    rows = inspection_rows(coverage)
+    drawn = (Chart("Inspections done vs scheduled", charts.inspections_done(rows),
+                   _inspection_caption(coverage, len(rows), lookback_months)),) if coverage else ()
     defect_rows = []
     for _, r in failed.iterrows():
         defect_rows.append((r["id"], r["date"], "Pre-start", r["unit"], r["defects"] or "Failed (no detail)",
@@ -223,12 +198,13 @@ def _training(findings: Findings, rec: MonthRecords) -> Evidence:
     return Evidence(stats, drawn, tables)
 
 
-def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Month, until: date) -> Evidence:
+def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Month, until: date,
+               vague: frozenset[str]) -> Evidence:
     inc = rec.incidents
     counts = inc["type"].value_counts() if not inc.empty else pd.Series(dtype=int)
     near = findings.counts.get("near_misses", 0)
     flagged = flagged_by(findings, "E6.3")
-    no_root = sum(1 for _, r in inc.iterrows() if root_cause_missing(r, flagged))
+    no_root = sum(1 for _, r in inc.iterrows() if root_cause_missing(r, flagged, vague))
     stats = (Stat(str(len(inc)), "incidents this month"),
              Stat(str(int(counts.get("Near Miss", 0))), "near misses this month"),
              Stat(str(near), "near misses in 12 months", "green" if near else "red"),
@@ -239,7 +215,7 @@ def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Mont
     table = make_table(
         "Incidents this month", ("ID", "Date", "Type", "Description", "Root cause", "Investigated", "Shared"),
         [(r["id"], r["incident_date"], r["type"], r["description"], r["root_cause"] or "—",
-          "No root cause" if root_cause_missing(r, flagged) else "Investigated",
+          "No root cause" if root_cause_missing(r, flagged, vague) else "Investigated",
           "Yes" if not blank(r["communicated_to_crew"]) else "Not shared") for _, r in inc.iterrows()],
         status=5, cap=EVIDENCE_ROWS, empty="No incidents or near misses reported this month.", limit=200,
         widths=("13%", "9%", "10%", "25%", "21%", "12%", "10%"))
@@ -247,13 +223,17 @@ def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Mont
 
 
 def element_evidence(findings: Findings, data: Dataset, month: Month, until: date, records: MonthRecords,
-                     inspection_rows: list[tuple[str, int, int]]) -> dict[int, Evidence]:
-    """Evidence per element number; the charts are drawn in element order."""
+                     coverage: Sequence[ItemCoverage], audit: AuditSettings) -> dict[int, Evidence]:
+    """Evidence per element number; the charts are drawn in element order.
+
+    ``coverage`` is check E4.2's count over the month (checks.element4.inspection_coverage); ``audit`` the
+    company's audit settings."""
+    vague = vague_root_causes(audit)
     return {
         1: _leadership(data, records, until),
         2: _hazard_identification(data, records, month, until),
         3: _hazard_controls(findings, data, month, until),
-        4: _inspections(findings, data, records, inspection_rows),
+        4: _inspections(findings, data, records, coverage, audit.lookback_months),
         5: _training(findings, records),
-        6: _incidents(findings, data, records, month, until),
+        6: _incidents(findings, data, records, month, until, vague),
     }

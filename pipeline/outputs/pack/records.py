@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ...checks.audit import Findings
+from ...checks.common import text_key
 from ...normalise.dataset import Dataset
 from ...settings import AuditSettings
 from .month import Month
@@ -57,15 +58,19 @@ def prestart_defects(pre: pd.DataFrame) -> pd.DataFrame:
     return pre[(pre["result"] == "Fail") | pre["defects"].map(lambda v: not blank(v))]
 
 
-_VAGUE_ROOT_CAUSES = frozenset(AuditSettings().vague_root_causes)
+def vague_root_causes(audit: AuditSettings) -> frozenset[str]:
+    """The company's vague root causes ('human error', 'unknown') as they compare: see root_cause_missing."""
+    return frozenset(k for k in (text_key(v) for v in audit.vague_root_causes) if k)
 
 
-def root_cause_missing(row: Mapping[str, Any], flagged: frozenset[str] = frozenset()) -> bool:
-    """No root cause, one that only repeats the description or explains nothing, or one check E6.3 flagged."""
+def root_cause_missing(row: Mapping[str, Any], flagged: frozenset[str], vague: frozenset[str]) -> bool:
+    """No root cause (or only punctuation), one that only repeats the description or explains nothing (one of
+    ``vague``: vague_root_causes of the company's settings), or one check E6.3 flagged."""
     if str(row.get("id")) in flagged:
         return True
     root, desc = norm(row.get("root_cause")), norm(row.get("description"))
-    return not root or root == desc or root in _VAGUE_ROOT_CAUSES or (len(root) > 10 and root in desc)
+    key = text_key(root)
+    return not key or root == desc or key in vague or (len(root) > 10 and root in desc)
 
 
 def flagged_by(findings: Findings, check_id: str) -> frozenset[str]:
