@@ -47,6 +47,25 @@ def latest_records(records: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return done.drop_duplicates(["worker_key", "ticket_key"], keep="last")
 
 
+def ticket_satisfies(record_key: str, required_key: str) -> bool:
+    """A record's ticket counts for a required one when it names it in whole words.
+
+    "CSTS-2020" counts for "CSTS", "Standard First Aid & CPR" for "Standard First Aid";
+    "Ground Disturbance Level I" does not count for "... Level II", nor the other way round.
+    """
+    return record_key == required_key or f" {required_key} " in f" {record_key} "
+
+
+def records_for_required(latest: pd.DataFrame, required_keys: set[str]) -> pd.DataFrame:
+    """The latest record per worker and *required* ticket, matching ticket names by ticket_satisfies."""
+    pairs = [(rk, qk) for rk in latest["ticket_key"].unique() for qk in required_keys
+             if qk and ticket_satisfies(rk, qk)]
+    mapping = pd.DataFrame(pairs, columns=["ticket_key", "required_key"], dtype=object)
+    matched = latest.merge(mapping, on="ticket_key")
+    matched = matched.sort_values(["completed", "row"], kind="stable")
+    return matched.drop_duplicates(["worker_key", "required_key"], keep="last")
+
+
 def certifications(data: Dataset, settings: Settings, as_of: date) -> pd.DataFrame:
     """Every active worker x every ticket the Training Matrix requires for their role, with its status.
 
@@ -76,10 +95,11 @@ def certifications(data: Dataset, settings: Settings, as_of: date) -> pd.DataFra
     if required.empty:
         return empty_certifications()
 
-    latest = latest_records(data.table("training_records"), ts)
+    latest = records_for_required(latest_records(data.table("training_records"), ts),
+                                  set(required["ticket_key"]))
     frame = required.merge(
-        latest[["worker_key", "ticket_key", "completed", "expires", "row"]],
-        left_on=["key", "ticket_key"], right_on=["worker_key", "ticket_key"], how="left")
+        latest[["worker_key", "required_key", "completed", "expires", "row"]],
+        left_on=["key", "ticket_key"], right_on=["worker_key", "required_key"], how="left")
 
     expiry = frame["expires"].where(frame["expires"].notna(),
                                     add_months(frame["completed"], frame["valid_for_months"]))

@@ -184,6 +184,11 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
                 problem = "required value is blank"
             if problem is None:
                 out[i] = value
+            elif col.required and col.kind is Kind.CHOICE and not cells.is_blank(v):
+                # The record is there (an incident typed "Cut"): keep it, without the unknown choice.
+                issues.add(table.title, sheet_rows[i], col.title, v,
+                           f"{problem.rstrip('.')}; the row is used without it: pick one of the listed values.",
+                           WARNING)
             elif col.required:
                 rejected[i] = problem
                 issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; row not used.", REJECTED)

@@ -82,8 +82,10 @@ def summary_frame(findings: Findings, statuses: Mapping[str, TableStatus], gener
         rows.append((label, n, status if n else "Pass", ""))
     rows.append(("", "", "", ""))
     found = sum(1 for s in statuses.values() if s.usable)
-    rows.append(("Tables read", f"{found} of {len(statuses)}", "Pass" if found == len(statuses) else "Warn",
-                 "See Dashboard - Data Issues for anything missing."))
+    unusable = [s.title for s in statuses.values() if not s.usable]
+    rows.append(("Tables read", f"{found} of {len(statuses)}", "Pass" if not unusable else "Fail",
+                 f"Not read: {', '.join(unusable)} (see Dashboard - Data Issues)." if unusable else
+                 "Every table was found with its required columns."))
     rows.append(("Note", SELF_ASSESSMENT_NOTE, "", ""))
     unread = findings.issues[(findings.issues["table"] == SOURCE_TABLE) & (findings.issues["severity"] == "table")]
     if len(unread):

@@ -48,6 +48,10 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
         lines.extend(f"  - {u}" for u in urgent)
     rows = sum(s.rows_read for s in dataset.status.values())
     lines.append(f"Read {rows} rows from {sum(1 for s in dataset.status.values() if s.usable)} tables.")
+    unusable = [s.title for s in dataset.status.values() if not s.usable]
+    if unusable:
+        lines.append(f"Not read (missing, or a required column missing): {', '.join(unusable)}. "
+                     "The checks that need them fail; `secor doctor` says what to add.")
     lines.append("Wrote:")
     lines.extend(f"  {w}" for w in written)
     return "\n".join(lines)

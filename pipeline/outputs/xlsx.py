@@ -58,8 +58,6 @@ def build_workbook(sheets: Sequence[Sheet]) -> Workbook:
                     cell.number_format = "yyyy-mm-dd hh:mm"
                 elif isinstance(value, date):
                     cell.number_format = "yyyy-mm-dd"
-                if isinstance(value, str) and ("\n" in value or len(value) > MAX_WIDTH):
-                    cell.alignment = wrap
                 col_values[c - 1].append(value)
             if status_idx is not None:
                 fill = fills.get(str(record[status_idx]))
@@ -70,7 +68,12 @@ def build_workbook(sheets: Sequence[Sheet]) -> Workbook:
             ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, ws.max_row)}"
         widths = dict(sheet.widths or {})
         for i, name in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = widths.get(name) or _width(name, col_values[i - 1])
+            width = widths.get(name) or _width(name, col_values[i - 1])
+            ws.column_dimensions[get_column_letter(i)].width = width
+            # Text longer than its column wraps, so nothing is hidden behind the next cell.
+            for r, value in enumerate(col_values[i - 1], start=2):
+                if isinstance(value, str) and ("\n" in value or len(value) > width):
+                    ws.cell(row=r, column=i).alignment = wrap
     return book
 
 

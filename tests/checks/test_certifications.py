@@ -151,3 +151,18 @@ def test_a_vague_matrix_ticket_is_not_a_missing_ticket() -> None:
                               {"Role": "Equipment Operator", "Ticket": "TBD"},
                               {"Role": "Equipment Operator", "Ticket": "H2S Alive"}])
     assert list(frame["ticket"]) == ["H2S Alive"]
+
+
+def test_a_record_naming_the_ticket_in_whole_words_counts_for_it() -> None:
+    frame = certs([{"Worker": "Priya Sandhu", "Ticket": "CSTS-2020", "Completed": "2025-01-10"},
+                   {"Worker": "Priya Sandhu", "Ticket": "Standard First Aid & CPR C", "Completed": "2025-02-10"}],
+                  matrix=[{"Role": "Equipment Operator", "Ticket": "CSTS"},
+                          {"Role": "Equipment Operator", "Ticket": "Standard First Aid", "Valid For Months": 36}])
+    assert dict(zip(frame["ticket"], frame["status"], strict=True)) == {"CSTS": "Current",
+                                                                       "Standard First Aid": "Current"}
+
+
+def test_level_one_does_not_count_for_level_two() -> None:
+    frame = certs([{"Worker": "Priya Sandhu", "Ticket": "Ground Disturbance Level I", "Completed": "2025-01-10"}],
+                  matrix=[{"Role": "Equipment Operator", "Ticket": "Ground Disturbance Level II"}])
+    assert list(frame["status"]) == ["Missing"]

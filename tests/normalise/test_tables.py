@@ -163,14 +163,15 @@ def test_required_value_blank_rejects_the_row_with_its_sheet_row_number() -> Non
     assert (st.rows_read, st.rows_used, st.rows_rejected) == (2, 1, 1)
 
 
-def test_invalid_choice_in_required_column_rejects_and_alias_is_accepted() -> None:
+def test_unknown_choice_in_required_column_keeps_the_record_and_alias_is_accepted() -> None:
     rows = [{"Timestamp": "11/21/2026 08:00", "Incident Date": "11/20/2026", "Reporter": "Dale Kowalski",
              "Type": "close call", "Description": "Pipe rolled"},
             {"Timestamp": "11/21/2026 09:00", "Incident Date": "11/20/2026", "Reporter": "Dale Kowalski",
              "Type": "Explosion", "Description": "Bang"}]
     ds = dataset({"workers": WORKERS, "incident": rows})
-    assert list(ds.table("incident")["type"]) == ["Near Miss"]
-    assert "is not one of" in issues_for(ds, "Incident").iloc[0]["problem"]
+    assert list(ds.table("incident")["type"].fillna("-")) == ["Near Miss", "-"]
+    line = issues_for(ds, "Incident").iloc[0]
+    assert "is not one of" in line["problem"] and "row is used without it" in line["problem"]
 
 
 def test_empty_workbook_reports_every_table_missing() -> None:

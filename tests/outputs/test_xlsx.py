@@ -110,3 +110,9 @@ def test_a_crash_while_writing_leaves_the_previous_dashboard_whole(tmp_path: Pat
         write(tmp_path, "new")
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["dashboard.xlsx"]
+
+
+def test_text_longer_than_its_column_wraps(tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(write(tmp_path, "x" * 200))["Dashboard - Deficiencies"]
+    assert ws["D2"].alignment.wrap_text
+    assert not ws["A2"].alignment.wrap_text
