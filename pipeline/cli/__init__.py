@@ -27,7 +27,7 @@ class _Group(click.Group):
             sys.exit(2)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, context_settings={"max_content_width": 120, "terminal_width": 120})
 @click.version_option(package_name="secor-pipeline")
 def main() -> None:
     """SECOR records pipeline: office sheets and crew forms -> dashboards and a monthly audit pack.

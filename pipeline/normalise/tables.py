@@ -177,7 +177,7 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
             value, problem = hit
             if problem is not None and col.kind is Kind.NAME:
                 # An unknown name is a hint for the office, not a reason to lose the record.
-                issues.add(table.title, sheet_rows[i], col.title, v, problem, WARNING)
+                issues.add(table.title, sheet_rows[i], col.title, v, f"{problem} (row used)", WARNING)
                 out[i] = value
                 continue
             if problem is None and value is None and col.required and not (col.key == "date" and table.is_form):
@@ -290,7 +290,8 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
         if tab.name not in used and not tab.name.casefold().startswith("dashboard") and (tab.header or tab.rows):
             issues.add(SOURCE_TABLE, None, "", tab.name,
                        f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name. "
-                       "If it holds records, rename it or map it in the config [tables].", WARNING)
+                       "If it holds records, rename it or map it in the config, "
+                       f"e.g. [tables] flha = [\"{tab.name}\"].", WARNING)
     return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
 
 
