@@ -22,16 +22,32 @@ from .state import FOLDER_FIX, STATE_DIR, State, folder_error, job_lock, load_st
 log = logging.getLogger("secor.jobs")
 
 
-def find_pack(out: Path, month: str, state: State | None = None) -> Path:
-    """The pack PDF of ``month``: the one the scheduler recorded, else the one under ``<out>/packs/YYYY-MM/``."""
+def find_pack(out: Path, month: str, state: State | None = None, company: str | None = None) -> Path:
+    """The pack PDF of ``month``: the one the scheduler recorded, else the one under ``<out>/packs/YYYY-MM/``.
+
+    With ``company``, its own pack (named ``pack.pdf_name``) is preferred: several companies' packs may share
+    the folder. Another PDF is used only when the company's is absent, and the log says so.
+    """
     parse_month(month)
     record = state.packs.get(month) if state else None
-    if record and record.get("pdf") and Path(record["pdf"]).is_file():
-        return Path(record["pdf"])
-    found = packs_on_disk(out).get(month)
+    recorded = Path(record["pdf"]) if record and record.get("pdf") and Path(record["pdf"]).is_file() else None
+    if company is not None:
+        from pipeline.outputs.pack import parse_month as pack_month
+
+        from .pack import pdf_name
+
+        own_name = pdf_name(company, pack_month(month))
+        if recorded is not None and recorded.name == own_name:
+            return recorded
+        own = out / "packs" / month / own_name
+        if own.is_file():
+            return own
+    found = recorded or packs_on_disk(out).get(month)
     if found is None:
         raise SecorError(f"there is no audit pack for {month} under {out / 'packs' / month}.",
                          fix=f"Make it first: `secor pack --month {month}` (with the same --out).")
+    if company is not None:
+        log.warning("no pack named %s for %s; using %s instead", own_name, company, found)
     return found
 
 
@@ -60,7 +76,7 @@ def headline_for(settings: Settings, out: Path, month: str, pdf: Path, state: St
 
 def pack_message(settings: Settings, out: Path, month: str, state: State | None = None) -> EmailMessage:
     """The owner's email for ``month``'s existing pack."""
-    pdf = find_pack(out, month, state)
+    pdf = find_pack(out, month, state, settings.company)
     return build_pack_message(settings, headline_for(settings, out, month, pdf, state), pdf, month)
 
 
@@ -87,7 +103,7 @@ def send_pack(settings: Settings, month: str, *, out_dir: str | Path | None = No
     out = Path(out_dir or settings.output)
     if dry_run:
         state = load_state(out)
-        pdf = find_pack(out, month, state)
+        pdf = find_pack(out, month, state, settings.company)
         message = build_pack_message(settings, headline_for(settings, out, month, pdf, state), pdf, month)
         path = eml_path(out, pdf)
         try:
@@ -103,7 +119,7 @@ def send_pack(settings: Settings, month: str, *, out_dir: str | Path | None = No
     with job_lock(out, timeout=lock_timeout):
         state = load_state(out)
         before = state.mailed.get(month)
-        pdf = find_pack(out, month, state)
+        pdf = find_pack(out, month, state, settings.company)
         message = build_pack_message(settings, headline_for(settings, out, month, pdf, state), pdf, month)
         send(settings, message)
         now = datetime.now(settings.zone).isoformat()

@@ -114,7 +114,8 @@ def partner_training(ctx: AuditContext) -> CheckResult:
     held = "; ".join(f"{t}: {', '.join(sorted(names[k] for k in ks)) or 'nobody'}" for t, ks in holders.items())
     rule = f"{audit.partner} requires one active worker holding {' and '.join(audit.partner_tickets)}"
     if both:
-        return result("S.3", PASS, f"{', '.join(sorted(names[k] for k in both))} hold(s) all of "
+        verb = "holds" if len(both) == 1 else "hold"
+        return result("S.3", PASS, f"{', '.join(sorted(names[k] for k in both))} {verb} all of "
                                    f"{', '.join(audit.partner_tickets)}, current ({rule})",
                       refs(active[active["key"].isin(both)], "workers"))
     return result("S.3", FAIL, f"no active worker holds all current: {held} ({rule})")

@@ -53,7 +53,8 @@ def flhas_on_file(ctx: AuditContext) -> CheckResult:
     latest = flha["date"].max().date().isoformat()
     detail = f"{plural(len(flha), 'FLHA')} {window_words(ctx)} (latest {latest}); "
     if gaps:
-        detail += (f"none in {len(gaps)} of {len(months)} months with work: " + ", ".join(str(m) for m in gaps))
+        detail += (f"none in {len(gaps)} of {plural(len(months), 'month')} with work: "
+                   + ", ".join(str(m) for m in gaps))
     else:
         detail += f"every one of {plural(len(months), 'month')} with work has FLHAs"
     status = graded(len(gaps), len(months), ctx.settings.audit.shortfall_warn_share)
@@ -100,8 +101,10 @@ def flhas_site_specific(ctx: AuditContext) -> CheckResult:
                                 | (spread["days"] >= audit.copy_paste_min_days)]
     copied = hazards.isin(set(copied_texts))
     bad = generic | copied
-    detail = (f"{int(generic.sum())} of {plural(len(flha), 'FLHA')} {window_words(ctx)} name a blank or generic "
-              f"site; {int(copied.sum())} repeat hazard text used on {audit.copy_paste_min_sites}+ sites or "
+    n_generic, n_copied = int(generic.sum()), int(copied.sum())
+    detail = (f"{n_generic} of {plural(len(flha), 'FLHA')} {window_words(ctx)} "
+              f"{'names' if n_generic == 1 else 'name'} a blank or generic site; {n_copied} "
+              f"{'repeats' if n_copied == 1 else 'repeat'} hazard text used on {audit.copy_paste_min_sites}+ sites or "
               f"{audit.copy_paste_min_days}+ days ({plural(len(copied_texts), 'text')}, looks copy-pasted)")
     return result("E2.4", graded(int(bad.sum()), len(flha), audit.generic_site_share), detail,
                   refs(flha[bad], "flha"))

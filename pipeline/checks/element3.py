@@ -65,7 +65,9 @@ def safe_work_procedures(ctx: AuditContext) -> CheckResult:
                                                            ctx)["document"]]
     covered = high["task_key"].map(lambda t: any(_stems(t) <= p for p in procedures if p)).astype(bool)
     without = high[~covered]
-    detail = f"{int(covered.sum())} of {plural(len(high), 'High risk task')} have a safe work procedure"
+    n_covered = int(covered.sum())
+    detail = (f"{n_covered} of {plural(len(high), 'High risk task')} {'has' if n_covered == 1 else 'have'} "
+              "a safe work procedure")
     if not without.empty:
         detail += "; none for " + ", ".join(without["task"].head(10)) + (" …" if len(without) > 10 else "")
     return result("E3.3", graded(len(without), len(high), ctx.settings.audit.shortfall_warn_share), detail,

@@ -151,7 +151,7 @@ def inspections_as_scheduled(ctx: AuditContext) -> CheckResult:
         worst = max(worst, status, key=rank.__getitem__)
     if expected_total == 0:
         return result("E4.2", WARN, f"no work on record {window_words(ctx)} to expect inspections in")
-    detail = (f"{done_total} of {expected_total} scheduled inspections done {window_words(ctx)} "
+    detail = (f"{done_total} of {plural(expected_total, 'scheduled inspection')} done {window_words(ctx)} "
               f"({round(100 * done_total / expected_total)}%)")
     if behind:
         detail += "; behind: " + ", ".join(
@@ -179,8 +179,10 @@ def defects_followed_up(ctx: AuditContext) -> CheckResult:
     if total == 0:
         return result("E4.3", PASS, f"no pre-start or inspection defects {window_words(ctx)}")
     without = [*refs(ps[~ps_ok], "pre_start"), *refs(ins[~ins_ok], "workplace_inspection")]
+    verb = "has" if len(without) == 1 else "have"
     detail = (f"{len(without)} of {plural(total, 'defect')} {window_words(ctx)} ({len(ps)} pre-start, "
-              f"{len(ins)} inspection) have no follow-up record (corrective action, Closed date or action taken)")
+              f"{len(ins)} inspection) {verb} no follow-up record "
+              "(corrective action, Closed date or action taken)")
     # A defect still within its due period may not have a follow-up yet; one past due without any is the
     # point loss auditors name ("defects have no follow-up records"), however few there are.
     defs = ctx.deficiencies

@@ -91,11 +91,13 @@ def orientations(ctx: AuditContext) -> CheckResult:
     signed = set(keys(ori.loc[affirmed(ori["worker_signature"]), "worker"]))
     unsigned_only = set(keys(ori["worker"])) - signed
     without = workers[~workers["key"].isin(signed)]
-    detail = f"{len(workers) - len(without)} of {plural(len(workers), 'active worker')} have a signed orientation"
+    n_with = len(workers) - len(without)
+    detail = (f"{n_with} of {plural(len(workers), 'active worker')} {'has' if n_with == 1 else 'have'} "
+              "a signed orientation")
     if not without.empty:
         n_unsigned = int(without["key"].isin(unsigned_only).sum())
         detail += (f"; missing for {', '.join(without['name'].head(10))}{' …' if len(without) > 10 else ''}"
-                   f" ({n_unsigned} of them have one without a signature)")
+                   f" ({n_unsigned} of them {'has' if n_unsigned == 1 else 'have'} one without a signature)")
     return result("E5.3", graded(len(without), len(workers), ctx.settings.audit.shortfall_warn_share), detail,
                   refs(without, "workers"))
 
@@ -186,7 +188,8 @@ def toolbox_talks(ctx: AuditContext) -> CheckResult:
     n_rep = int(repeated.sum())
 
     detail = (f"{plural(len(talks), 'toolbox talk')} {window_words(ctx)}; {plural(len(gaps), 'gap')} over "
-              f"{audit.toolbox_interval_days} days (longest {longest}); {n_rep} repeat a topic or notes from the "
+              f"{audit.toolbox_interval_days} days (longest {longest}); {n_rep} "
+              f"{'repeats' if n_rep == 1 else 'repeat'} a topic or notes from the "
               f"previous {audit.toolbox_repeat_weeks} weeks")
     if n_rep / len(talks) > audit.shortfall_warn_share or longest > 2 * audit.toolbox_interval_days:
         status = FAIL

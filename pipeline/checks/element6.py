@@ -43,7 +43,8 @@ def near_misses(ctx: AuditContext) -> CheckResult:
         return missing
     inc = _incidents_in_window(ctx)
     nm = inc[inc["type"] == "Near Miss"]
-    detail = f"{plural(len(nm), 'near miss', 'near misses')} reported {window_words(ctx)} (of {len(inc)} incidents)"
+    detail = (f"{plural(len(nm), 'near miss', 'near misses')} reported {window_words(ctx)} "
+              f"(of {plural(len(inc), 'incident')})")
     if len(nm) < ctx.settings.audit.near_misses_min:
         detail += "; zero near misses looks like nobody reports them"
         return result("E6.2", FAIL, detail)
@@ -79,7 +80,9 @@ def root_causes(ctx: AuditContext) -> CheckResult:
                 for r, d in zip(keys(inc["root_cause"]), keys(inc["description"]), strict=True)]
     bad = pd.Series([p is not None for p in problems], index=inc.index)
     counts = pd.Series([p for p in problems if p]).value_counts()
-    detail = f"{int(bad.sum())} of {plural(len(inc), 'incident')} {window_words(ctx)} lack a real root cause"
+    n_bad = int(bad.sum())
+    detail = (f"{n_bad} of {plural(len(inc), 'incident')} {window_words(ctx)} {'lacks' if n_bad == 1 else 'lack'} "
+              "a real root cause")
     if len(counts):
         detail += " (" + ", ".join(f"{n} {why}" for why, n in counts.items()) + ")"
     return result("E6.3", graded(int(bad.sum()), len(inc), ctx.settings.audit.shortfall_warn_share), detail,

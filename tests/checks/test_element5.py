@@ -51,7 +51,7 @@ def test_e5_3_worker_without_signed_orientation_is_listed() -> None:
     tables = good_company()
     tables["orientation"][2]["Worker Signature"] = None
     result = run("E5.3", tables)
-    assert result.status == "Fail" and LABOURER in result.detail and "1 of them have one without" in result.detail
+    assert result.status == "Fail" and LABOURER in result.detail and "1 of them has one without" in result.detail
     assert result.records == ("Workers row 4",)
 
 

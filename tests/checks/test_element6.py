@@ -26,6 +26,7 @@ def test_e6_2_zero_near_misses_in_the_window_fails() -> None:
 def test_e6_2_a_near_miss_reported_passes_and_is_listed() -> None:
     result = run("E6.2", good_company())
     assert result.status == "Pass" and result.records == (INCIDENT_ID,)
+    assert "(of 1 incident)" in result.detail
 
 
 def test_e6_3_root_cause_that_repeats_the_description_fails() -> None:
@@ -33,6 +34,7 @@ def test_e6_3_root_cause_that_repeats_the_description_fails() -> None:
     tables["incident"] = [incident(**{"Root Cause": "excavator bucket swung within 1 m of a labourer."})]
     result = run("E6.3", tables)
     assert result.status == "Fail" and "repeats the description" in result.detail
+    assert "1 of 1 incident " in result.detail and " lacks a real root cause" in result.detail
     assert result.records == (INCIDENT_ID,)
 
 
@@ -44,7 +46,7 @@ def test_e6_3_blank_vague_or_partial_root_causes_fail() -> None:
         incident(Timestamp="2026-06-02 10:00", **{"Root Cause": "bucket swung"}),
     ]
     result = run("E6.3", tables)
-    assert result.status == "Fail" and "3 of 3 incidents" in result.detail
+    assert result.status == "Fail" and "3 of 3 incidents" in result.detail and " lack a real" in result.detail
     assert "1 blank" in result.detail and "1 vague" in result.detail
 
 

@@ -38,8 +38,8 @@ def _ticket_actions(findings: Findings) -> list[Action]:
             what = f"{text(c['ticket'], 80)} expired {fmt_date(c['expires'])}: renew it and file the new certificate."
             record = f"Training Records row {text(c['record_row'])}" if not blank(c.get("record_row")) else "—"
         else:
-            what = f"{text(c['ticket'], 80)} required for {text(c['role'], 60)}: no record on file."
-            record = "Training Records (add a row)"
+            what = f"{text(c['ticket'], 80)} required for {text(c['role'], 60)}: no usable record on file."
+            record = "Add a row to Training Records, or fix its row listed under Data issues"
         actions.append(Action("Ticket", str(c["status"]), what, text(c["worker"], 80), record, "Element 5"))
     return actions
 

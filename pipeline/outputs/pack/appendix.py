@@ -12,15 +12,21 @@ from ...checks.audit import Findings
 from ...normalise.dataset import Dataset
 from .model import Table, make_table
 from .month import Month
-from .records import MonthRecords, in_month, prestart_defects
-from .values import ISSUE_ROWS, blank, fmt_date, text, yes
+from .records import MonthRecords, affirmative, in_month, prestart_defects
+from .values import ISSUE_ROWS, fmt_date, text, yes
 
 
 def _signoff(r: Mapping[str, Any]) -> str:
-    parts = ["Signed" if not blank(r["worker_signature"]) else "Not signed"]
-    if not blank(r["supervisor_review"]):
-        parts.append(f"reviewed by {text(r['supervisor_review'], 60)}")
+    """'Signed, reviewed by Ana Diaz'; a blank or 'no'-like answer ('pending') reads as not signed / not reviewed."""
+    parts = ["Signed" if affirmative(r["worker_signature"]) else "Not signed"]
+    review = r["supervisor_review"]
+    parts.append(f"reviewed by {text(review, 60)}" if affirmative(review) else "not reviewed")
     return ", ".join(parts)
+
+
+def _shared(value: object) -> str:
+    """The Communicated To Crew answer when it means yes; 'Not shared' for a blank or 'no'-like answer."""
+    return text(value) if affirmative(value) else "Not shared"
 
 
 def _who_when(who: object, when: object) -> str:
@@ -70,12 +76,12 @@ def appendix(data: Dataset, records: MonthRecords, month: Month, until: date) ->
                    [(r["id"], r["incident_date"], r["type"], r["reporter"], r["description"], r["immediate_cause"],
                      r["root_cause"], r["corrective_actions"],
                      _who_when(r["investigated_by"], r["investigation_date"]) or "Not investigated",
-                     r["communicated_to_crew"]) for _, r in inc.iterrows()],
+                     _shared(r["communicated_to_crew"])) for _, r in inc.iterrows()],
                    empty="No incidents or near misses this month.",
                    widths=("10%", "7%", "7%", "9%", "14%", "10%", "12%", "12%", "10%", "9%")),
         make_table(f"Orientations ({len(ori)})", ("ID", "Date", "Worker", "Conducted by", "Topics", "Signed"),
                    [(r["id"], r["date"], r["worker"], r["conducted_by"], r["topics"],
-                     "Signed" if not blank(r["worker_signature"]) else "Not signed") for _, r in ori.iterrows()],
+                     "Signed" if affirmative(r["worker_signature"]) else "Not signed") for _, r in ori.iterrows()],
                    empty="No orientations this month.", widths=("13%", "9%", "17%", "17%", "34%", "10%")),
         make_table(f"Corrective actions raised or completed ({len(ca_month)})",
                    ("Action ID", "Source", "Ref", "Description", "Assigned to", "Raised", "Due", "Completed",

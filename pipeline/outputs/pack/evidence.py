@@ -15,8 +15,18 @@ from ...settings import AuditSettings
 from . import charts
 from .model import Chart, Stat, Table, make_table
 from .month import Month
-from .records import MonthRecords, flagged_by, in_month, prestart_defects, root_cause_missing, vague_root_causes
-from .values import EVIDENCE_ROWS, attendee_count, blank, fmt_date, norm, pct, text, yes
+from .records import (
+    MonthRecords,
+    affirmative,
+    flagged_by,
+    in_month,
+    mentioned_in_talks,
+    prestart_defects,
+    reports_defect,
+    root_cause_missing,
+    vague_root_causes,
+)
+from .values import EVIDENCE_ROWS, attendee_count, fmt_date, norm, pct, text, yes
 
 
 @dataclass(frozen=True)
@@ -85,8 +95,8 @@ def _leadership(data: Dataset, rec: MonthRecords, until: date) -> Evidence:
 
 def _hazard_identification(data: Dataset, rec: MonthRecords, month: Month, until: date) -> Evidence:
     flha = rec.flha
-    signed = int(flha["worker_signature"].map(lambda v: not blank(v)).sum()) if not flha.empty else 0
-    reviewed = int(flha["supervisor_review"].map(lambda v: not blank(v)).sum()) if not flha.empty else 0
+    signed = int(flha["worker_signature"].map(affirmative).sum()) if not flha.empty else 0
+    reviewed = int(flha["supervisor_review"].map(affirmative).sum()) if not flha.empty else 0
     sites = flha["site"].map(norm).nunique() if not flha.empty else 0
     stats = (Stat(str(len(flha)), "FLHAs this month", "green" if len(flha) else "red"),
              Stat(pct(signed / len(flha)) if len(flha) else "–", "signed by the worker"),
@@ -139,7 +149,7 @@ def _inspections(findings: Findings, data: Dataset, rec: MonthRecords, coverage:
     pre, ins, defs = rec.pre_start, rec.inspections, findings.deficiencies
     open_ids = {str(i): str(s) for i, s in zip(defs["id"], defs["status"], strict=False)} if not defs.empty else {}
     failed = prestart_defects(pre)
-    with_def = ins[ins["deficiencies"].map(lambda v: not blank(v))] if not ins.empty else ins
+    with_def = ins[ins["deficiencies"].map(reports_defect).astype(bool)] if not ins.empty else ins
     stats = (Stat(str(len(pre)), "equipment pre-starts"),
              Stat(str(len(failed)), "with a defect", "amber" if len(failed) else ""),
              Stat(str(len(ins)), "workplace inspections"),
@@ -191,7 +201,7 @@ def _training(findings: Findings, rec: MonthRecords) -> Evidence:
                    widths=("15%", "11%", "38%", "18%", "10%", "8%")),
         make_table("Orientations this month", ("ID", "Date", "Worker", "Conducted by", "Signed"),
                    [(r["id"], r["date"], r["worker"], r["conducted_by"],
-                     "Yes" if not blank(r["worker_signature"]) else "No") for _, r in ori.iterrows()],
+                     "Yes" if affirmative(r["worker_signature"]) else "No") for _, r in ori.iterrows()],
                    status=4, cap=EVIDENCE_ROWS, empty="No orientations this month.",
                    widths=("18%", "12%", "28%", "28%", "14%")),
     )
@@ -212,11 +222,14 @@ def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Mont
     chart = Chart("Incidents and near misses by type, last 12 months",
                   charts.incidents_by_type(data.table("incident"), month.shift(-11).first, until),
                   "One bar per month; near misses count too.")
+    # Shared as check E6.5 reads it: an affirmative Communicated To Crew, or the ID named in a toolbox talk.
+    in_talks = mentioned_in_talks(inc["id"], data.table("toolbox_talk"))
     table = make_table(
         "Incidents this month", ("ID", "Date", "Type", "Description", "Root cause", "Investigated", "Shared"),
         [(r["id"], r["incident_date"], r["type"], r["description"], r["root_cause"] or "—",
           "No root cause" if root_cause_missing(r, flagged, vague) else "Investigated",
-          "Yes" if not blank(r["communicated_to_crew"]) else "Not shared") for _, r in inc.iterrows()],
+          "Yes" if affirmative(r["communicated_to_crew"]) or in_talks[i] else "Not shared")
+         for i, r in inc.iterrows()],
         status=5, cap=EVIDENCE_ROWS, empty="No incidents or near misses reported this month.", limit=200,
         widths=("13%", "9%", "10%", "25%", "21%", "12%", "10%"))
     return Evidence(stats, (chart,), (table, *program_table(data, 6)))

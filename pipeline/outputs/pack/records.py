@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ...checks.audit import Findings
-from ...checks.common import text_key
+from ...checks.common import NEGATIVE_ANSWERS, NO_DEFECT_ANSWERS, text_key
 from ...normalise.dataset import Dataset
 from ...settings import AuditSettings
 from .month import Month
@@ -51,11 +51,36 @@ def month_records(data: Dataset, month: Month, until: date) -> MonthRecords:
     )
 
 
+def affirmative(value: object) -> bool:
+    """A signature / 'communicated' cell that means yes, as the checks read it (checks.common.affirmed): not
+    blank and not a 'no'-like answer ('no', 'pending', 'not signed', …)."""
+    if blank(value):
+        return False
+    key = text_key(value)
+    return key != "" and key not in NEGATIVE_ANSWERS
+
+
+def reports_defect(value: object) -> bool:
+    """A Defects cell that reports something, as the checks read it: 'None', 'N/A', 'nil' report nothing."""
+    if blank(value):
+        return False
+    key = text_key(value)
+    return key != "" and key not in NO_DEFECT_ANSWERS
+
+
+def mentioned_in_talks(ids: pd.Series, talks: pd.DataFrame) -> pd.Series:
+    """True where a record ID appears in a toolbox talk's Topic or Notes (check E6.5 counts that as shared)."""
+    if talks.empty or ids.empty:
+        return pd.Series(False, index=ids.index, dtype=bool)
+    talk_text = " ".join(str(t).casefold() for t in pd.concat([talks["topic"], talks["notes"]]).dropna())
+    return ids.map(lambda i: str(i).casefold() in talk_text).astype(bool)
+
+
 def prestart_defects(pre: pd.DataFrame) -> pd.DataFrame:
     """Pre-starts that failed or reported a defect."""
     if pre.empty:
         return pre
-    return pre[(pre["result"] == "Fail") | pre["defects"].map(lambda v: not blank(v))]
+    return pre[(pre["result"] == "Fail") | pre["defects"].map(reports_defect).astype(bool)]
 
 
 def vague_root_causes(audit: AuditSettings) -> frozenset[str]:
