@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
+
+import openpyxl
 
 from pipeline.normalise import Dataset, normalise
 from pipeline.schema import BY_KEY
@@ -36,3 +39,15 @@ def workbook(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> Workbook:
 def dataset(tables: Mapping[str, Sequence[Mapping[str, Any]]], settings: Settings | None = None) -> Dataset:
     """Normalise records given per table key, e.g. {"workers": [{"Name": "Dale", "Role": "Owner", ...}]}."""
     return normalise(workbook(tables), settings or Settings())
+
+
+def write_xlsx(path: Path, tabs: Mapping[str, Sequence[Sequence[object]]]) -> Path:
+    """A real .xlsx with one tab per entry, rows as given (the header is the first row)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in tabs.items():
+        ws = book.create_sheet(name)
+        for r in rows:
+            ws.append(list(r))
+    book.save(path)
+    return path

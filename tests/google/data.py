@@ -69,17 +69,6 @@ FORMS = {
 }
 
 
-def write_xlsx(path: Path, tabs: dict[str, list[list[object]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in tabs.items():
-        ws = book.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    book.save(path)
-    return path
-
-
 def xlsx_rows(path: Path) -> dict[str, list[list[object]]]:
     """Every tab's cell values as a person typed them (dates as dates), for loading into the emulator."""
     book = openpyxl.load_workbook(path, data_only=True)

@@ -8,8 +8,9 @@ import pandas as pd
 
 from pipeline.normalise import normalise
 from pipeline.sources.local import LocalSource
+from tests.builders import write_xlsx
 
-from .data import FORMS, FORMS_KEY, OFFICE, OFFICE_KEY, _flha_rows, upload, write_xlsx
+from .data import FORMS, FORMS_KEY, OFFICE, OFFICE_KEY, _flha_rows, upload
 
 
 def _folder(tmp_path: Path, flha_rows: int = 20) -> Path:

@@ -6,23 +6,10 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-import openpyxl
-
 from pipeline.normalise import normalise
 from pipeline.settings import Settings
 from pipeline.sources.local import LocalSource
-
-
-def write_xlsx(path: Path, tabs: dict[str, list[list[object]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in tabs.items():
-        ws = book.create_sheet(name)
-        for r in rows:
-            ws.append(r)
-    book.save(path)
-    return path
-
+from tests.builders import write_xlsx
 
 WORKERS = [["Name", "Role", "Start Date"], ["Dale Kowalski", "Owner", datetime(2019, 3, 1)]]
 
