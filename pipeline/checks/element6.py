@@ -51,7 +51,7 @@ def near_misses(ctx: AuditContext) -> CheckResult:
     return result("E6.2", PASS, detail, refs(nm, "incident"))
 
 
-def _root_cause_problem(root: str, description: str, vague: set[str], similarity: float) -> str | None:
+def root_cause_problem(root: str, description: str, vague: set[str], similarity: float) -> str | None:
     """Why a root cause (text_key) explains nothing beyond the description (text_key); None when it does."""
     if not root:
         return "blank"
@@ -76,7 +76,7 @@ def root_causes(ctx: AuditContext) -> CheckResult:
     if inc.empty:
         return result("E6.3", PASS, f"no incidents {window_words(ctx)} to investigate")
     vague = {text_key(v) for v in ctx.settings.audit.vague_root_causes} | {""}
-    problems = [_root_cause_problem(r, d, vague, ctx.settings.audit.notes_similarity)
+    problems = [root_cause_problem(r, d, vague, ctx.settings.audit.notes_similarity)
                 for r, d in zip(keys(inc["root_cause"]), keys(inc["description"]), strict=True)]
     bad = pd.Series([p is not None for p in problems], index=inc.index)
     counts = pd.Series([p for p in problems if p]).value_counts()

@@ -11,7 +11,7 @@ from ...checks.base import CERTIFICATE, FAIL
 from ...normalise.dataset import Dataset
 from ...settings import AuditSettings
 from .model import Action, ActionGroup
-from .records import flagged_by, root_cause_missing, vague_root_causes
+from .records import flagged_by, root_cause_missing
 from .values import ACTIONS_PER_GROUP, blank, fmt_date, norm, text
 
 
@@ -65,10 +65,10 @@ def _incident_actions(findings: Findings, data: Dataset, as_of: date, audit: Aud
     start = pd.Timestamp(as_of) - pd.DateOffset(months=audit.lookback_months) + pd.Timedelta(days=1)
     dates = pd.to_datetime(incidents["incident_date"], errors="coerce")
     window = incidents[(dates >= start) & (dates <= pd.Timestamp(as_of))].sort_values("incident_date", kind="stable")
-    flagged, vague = flagged_by(findings, "E6.3"), vague_root_causes(audit)
+    flagged = flagged_by(findings, "E6.3")
     actions = []
     for _, r in window.iterrows():
-        if root_cause_missing(r, flagged, vague):
+        if root_cause_missing(r, flagged, audit):
             who = text(r["investigated_by"], 80) or f"Unassigned (reported by {text(r['reporter'], 60)})"
             what = (f"{text(r['type'], 30)} on {fmt_date(r['incident_date'])}: record a root cause that explains why "
                     f"it happened, not what happened. \u201c{text(r['description'], 120)}\u201d")

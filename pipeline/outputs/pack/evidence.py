@@ -24,7 +24,6 @@ from .records import (
     prestart_defects,
     reports_defect,
     root_cause_missing,
-    vague_root_causes,
 )
 from .values import EVIDENCE_ROWS, attendee_count, fmt_date, norm, pct, text, yes
 
@@ -209,12 +208,12 @@ def _training(findings: Findings, rec: MonthRecords) -> Evidence:
 
 
 def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Month, until: date,
-               vague: frozenset[str]) -> Evidence:
+               audit: AuditSettings) -> Evidence:
     inc = rec.incidents
     counts = inc["type"].value_counts() if not inc.empty else pd.Series(dtype=int)
     near = findings.counts.get("near_misses", 0)
     flagged = flagged_by(findings, "E6.3")
-    no_root = sum(1 for _, r in inc.iterrows() if root_cause_missing(r, flagged, vague))
+    no_root = sum(1 for _, r in inc.iterrows() if root_cause_missing(r, flagged, audit))
     stats = (Stat(str(len(inc)), "incidents this month"),
              Stat(str(int(counts.get("Near Miss", 0))), "near misses this month"),
              Stat(str(near), "near misses in 12 months", "green" if near else "red"),
@@ -227,7 +226,7 @@ def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Mont
     table = make_table(
         "Incidents this month", ("ID", "Date", "Type", "Description", "Root cause", "Investigated", "Shared"),
         [(r["id"], r["incident_date"], r["type"], r["description"], r["root_cause"] or "—",
-          "No root cause" if root_cause_missing(r, flagged, vague) else "Investigated",
+          "No root cause" if root_cause_missing(r, flagged, audit) else "Investigated",
           "Yes" if affirmative(r["communicated_to_crew"]) or in_talks[i] else "Not shared")
          for i, r in inc.iterrows()],
         status=5, cap=EVIDENCE_ROWS, empty="No incidents or near misses reported this month.", limit=200,
@@ -241,12 +240,11 @@ def element_evidence(findings: Findings, data: Dataset, month: Month, until: dat
 
     ``coverage`` is check E4.2's count over the month (checks.element4.inspection_coverage); ``audit`` the
     company's audit settings."""
-    vague = vague_root_causes(audit)
     return {
         1: _leadership(data, records, until),
         2: _hazard_identification(data, records, month, until),
         3: _hazard_controls(findings, data, month, until),
         4: _inspections(findings, data, records, coverage, audit.lookback_months),
         5: _training(findings, records),
-        6: _incidents(findings, data, records, month, until, vague),
+        6: _incidents(findings, data, records, month, until, audit),
     }

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ...checks.audit import Findings
+from ...checks.element6 import root_cause_problem
 from ...checks.common import NEGATIVE_ANSWERS, NO_DEFECT_ANSWERS, text_key
 from ...normalise.dataset import Dataset
 from ...settings import AuditSettings
@@ -83,19 +84,13 @@ def prestart_defects(pre: pd.DataFrame) -> pd.DataFrame:
     return pre[(pre["result"] == "Fail") | pre["defects"].map(reports_defect).astype(bool)]
 
 
-def vague_root_causes(audit: AuditSettings) -> frozenset[str]:
-    """The company's vague root causes ('human error', 'unknown') as they compare: see root_cause_missing."""
-    return frozenset(k for k in (text_key(v) for v in audit.vague_root_causes) if k)
-
-
-def root_cause_missing(row: Mapping[str, Any], flagged: frozenset[str], vague: frozenset[str]) -> bool:
-    """No root cause (or only punctuation), one that only repeats the description or explains nothing (one of
-    ``vague``: vague_root_causes of the company's settings), or one check E6.3 flagged."""
+def root_cause_missing(row: Mapping[str, Any], flagged: frozenset[str], audit: AuditSettings) -> bool:
+    """No root cause by check E6.3's own rule (checks.element6.root_cause_problem), or one E6.3 flagged."""
     if str(row.get("id")) in flagged:
         return True
-    root, desc = norm(row.get("root_cause")), norm(row.get("description"))
-    key = text_key(root)
-    return not key or root == desc or key in vague or (len(root) > 10 and root in desc)
+    vague = {text_key(v) for v in audit.vague_root_causes} | {""}
+    root, desc = text_key(row.get("root_cause")), text_key(row.get("description"))
+    return root_cause_problem(root, desc, vague, audit.notes_similarity) is not None
 
 
 def flagged_by(findings: Findings, check_id: str) -> frozenset[str]:
