@@ -31,6 +31,10 @@ class TableStatus:
     rows_read: int = 0
     rows_used: int = 0
     rows_rejected: int = 0
+    found_by: str = ""  # how the tab was found: configured, name, spreadsheet name, headers
+    confidence: str = ""  # sure, likely, unsure
+    pin: str = ""  # the [tables] line that pins the tab
+    header_row: int = 1  # the sheet row of the header (title rows may sit above it)
 
     @property
     def title(self) -> str:

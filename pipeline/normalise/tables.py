@@ -8,6 +8,7 @@ needed are dropped from the row (and listed); the row is still used.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,7 +30,8 @@ from .dataset import (
     TableStatus,
     typed_series,
 )
-from .headers import match_headers, table_candidates
+from .discovery import discover
+from .headers import match_headers
 from .ids import assign_ids, find_double_submits
 from .names import Roster
 
@@ -249,9 +251,8 @@ def _form_dates_and_ids(table: Table, tab: Tab, settings: Settings, columns: dic
 
 
 def normalise(workbook: Workbook, settings: Settings) -> Dataset:
-    """Find each table by tab name, match its headers, convert its cells, and list what was not used."""
+    """Find each table (see discovery.py), match its headers, convert its cells, and list what was not used."""
     issues = _Issues()
-    names = workbook.names()
     tables: dict[str, pd.DataFrame] = {}
     status: dict[str, TableStatus] = {}
     for problem in workbook.problems:
@@ -259,26 +260,25 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
 
     for note in workbook.notes:
         issues.add(SOURCE_TABLE, None, "", "", note, WARNING)
-    used: set[str] = set()
+    found = discover(workbook, settings)
     roster: Roster | None = None
     for table in TABLES:  # Workers comes first: the roster the other tables' names are matched to
-        candidates = table_candidates(table, names, settings.tables.get(table.key, ()))
-        tab_name = candidates[0] if candidates else None
-        used.update(candidates)
-        for other in candidates[1:]:
-            issues.add(table.title, None, "", other,
-                       f"tab '{other}' ({workbook.get(other).origin}) also looks like {table.title}; only "
-                       f"'{tab_name}' ({workbook.get(tab_name).origin}) is read. Merge or rename one of them.",
-                       WARNING)
-        if tab_name is None:
+        placement = found.chosen.get(table.key)
+        for other in found.others.get(table.key, ()):
+            issues.add(table.title, None, "", other.name,
+                       f"tab '{other.name}' ({other.origin}) also looks like {table.title}; only "
+                       f"'{placement.tab.name}' ({placement.tab.origin}) is read. Merge them, or pin the one "
+                       f"to read with {placement.pin}." if placement else "", WARNING)
+        if placement is None:
             looked = ", ".join(dict.fromkeys((*settings.tables.get(table.key, ()), table.title)))
             issues.add(table.title, None, "", "",
-                       f"table not found (looked for a tab named {looked}); the checks that need it "
-                       "report it as missing. Add the tab or map its name in the config [tables].", TABLE)
+                       f"table not found (no tab named {looked}, and no tab has its columns); the checks that "
+                       "need it report it as missing. Add the tab or map its name in the config [tables].", TABLE)
             status[table.key] = TableStatus(table.key, None)
             continue
-        frame, st = _normalise_table(table, workbook.get(tab_name), settings, roster, issues)
-        status[table.key] = st
+        frame, st = _normalise_table(table, placement.tab, settings, roster, issues)
+        status[table.key] = replace(st, found_by=placement.how, confidence=placement.confidence,
+                                    pin=placement.pin, header_row=placement.tab.header_row)
         if frame is not None:
             tables[table.key] = frame
             if table.key == "workers":
@@ -286,12 +286,11 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
                 _report_duplicate_workers(frame, issues)
         if table.key == "workers" and roster is None:
             roster = Roster()
-    for tab in workbook.tabs:
-        if tab.name not in used and not tab.name.casefold().startswith("dashboard") and (tab.header or tab.rows):
-            issues.add(SOURCE_TABLE, None, "", tab.name,
-                       f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name. "
-                       "If it holds records, rename it or map it in the config, "
-                       f"e.g. [tables] flha = [\"{tab.name}\"].", WARNING)
+    for tab in found.unread:
+        issues.add(SOURCE_TABLE, None, "", tab.name,
+                   f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name "
+                   "or its columns. If it holds records, map it in the config, "
+                   f"e.g. [tables] flha = [\"{tab.label}\"].", WARNING)
     return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
 
 

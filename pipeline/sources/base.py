@@ -13,6 +13,8 @@ class Tab:
 
     ``first_row`` is the sheet row number of ``rows[0]`` as the office sees it,
     so a problem can point at the right row. Trailing blank rows are not kept.
+    ``book`` is the spreadsheet or workbook the tab is in ("FLHA (Responses)"): every Forms
+    response spreadsheet has a tab named "Form Responses 1", so a tab is known by book and name.
     """
 
     name: str
@@ -23,6 +25,19 @@ class Tab:
     # The IANA zone the tab's date-times are written in (a Google spreadsheet's own time zone);
     # None: the company's. Timestamps are converted to the company's zone when they differ.
     timezone: str | None = None
+    book: str = ""
+    # Non-blank rows above the header (a title such as "ACME Ltd. - Training Matrix 2026"), as text.
+    above: tuple[str, ...] = ()
+
+    @property
+    def header_row(self) -> int:
+        """The sheet row number of the header."""
+        return self.first_row - 1
+
+    @property
+    def label(self) -> str:
+        """How the office names this tab: "FLHA (Responses) / Form Responses 1", or the tab alone."""
+        return f"{self.book} / {self.name}" if self.book and self.book != self.name else self.name
 
 
 @dataclass(frozen=True)
@@ -39,23 +54,29 @@ class Workbook:
     def names(self) -> list[str]:
         return [t.name for t in self.tabs]
 
-    def get(self, name: str) -> Tab:
+    def get(self, name: str, book: str | None = None) -> Tab:
+        """The first tab of that name (in that book, when given)."""
         for t in self.tabs:
-            if t.name == name:
+            if t.name == name and (book is None or t.book == book):
                 return t
         raise KeyError(name)
 
 
 def add_tabs(tabs: list[Tab], found: Sequence[Tab], problems: list[str]) -> None:
-    """Append ``found`` to ``tabs``; a tab name already taken keeps the first and is reported."""
-    seen = {t.name: t.origin for t in tabs}
+    """Append ``found`` to ``tabs``.
+
+    Two tabs of one name in different books are normal ("Form Responses 1" everywhere); only the
+    same book and tab twice (two copies of one spreadsheet) keeps the first and is reported.
+    """
+    seen = {(t.book.casefold(), t.name.casefold()): t.origin for t in tabs}
     for tab in found:
-        if tab.name in seen:
+        key = (tab.book.casefold(), tab.name.casefold())
+        if key in seen:
             problems.append(
-                f"tab '{tab.name}' is in both '{seen[tab.name]}' and '{tab.origin}'; "
-                f"using '{seen[tab.name]}'. Rename or remove one of them.")
+                f"tab '{tab.label}' is in both '{seen[key]}' and '{tab.origin}'; "
+                f"using '{seen[key]}'. Rename or remove one of them.")
             continue
-        seen[tab.name] = tab.origin
+        seen[key] = tab.origin
         tabs.append(tab)
 
 

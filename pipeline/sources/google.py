@@ -223,7 +223,7 @@ class GoogleSource:
             if len(ranges) != len(names):
                 raise SecorError(f"spreadsheet '{title}': Google returned {len(ranges)} tabs for {len(names)} asked.")
             for name, vr in zip(names, ranges, strict=True):
-                tabs.append(tab_from_rows(name, title, rectangular(vr.get("values", [])), timezone=zone))
+                tabs.append(tab_from_rows(name, title, rectangular(vr.get("values", [])), timezone=zone, book=title))
         note = f"read: {len(tabs)} tab(s)"
         if skipped:
             note += f", {skipped} Dashboard tab(s) not read"

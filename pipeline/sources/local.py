@@ -1,6 +1,7 @@
 """Local mode: the .xlsx and .csv files of one folder, opened read-only.
 
-A .csv file's name (without extension) is its tab name. Excel's ``~$`` lock
+A workbook's file name (without extension) is its book; a .csv file's name is its tab name, or
+"<book> - <tab>" as Google Sheets names a downloaded tab. Excel's ``~$`` lock
 files and hidden files are skipped; a file that cannot be read is reported by
 name and the others are still read.
 """
@@ -8,6 +9,7 @@ name and the others are still read.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,13 +25,59 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def tab_from_rows(name: str, origin: str, rows: Sequence[Sequence[object]], timezone: str | None = None) -> Tab:
-    """Cut a grid into header and data rows: the header is the first non-blank row."""
-    start = 0
-    while start < len(rows) and all(_blank(v) for v in rows[start]):
-        start += 1
-    if start == len(rows):
-        return Tab(name, origin, (), [], first_row=2, timezone=timezone)
+# The header is looked for among this many non-blank rows at the top: title rows, a company name
+# and a blank row often sit above it in an office's own spreadsheet.
+HEADER_SEARCH_ROWS = 10
+
+
+def _is_label(v: object) -> bool:
+    """A cell that reads like a column title: text that is not a date or a number."""
+    if not isinstance(v, str) or not v.strip():
+        return False
+    text = v.strip()
+    return not _NUMBERISH.match(text)
+
+
+_NUMBERISH = re.compile(r"^[\d\s./:,\-+$%]+$")
+
+
+def header_index(rows: Sequence[Sequence[object]], limit: int = HEADER_SEARCH_ROWS) -> int | None:
+    """The index of the header row: the first of the top non-blank rows that is mostly titles.
+
+    A title row ("ACME Ltd. - Training Matrix", "Updated: 2026-11-02") has one or two filled cells;
+    the header has as many titles as the widest row of titles near the top. A row of data (dates,
+    numbers) never wins over a row of titles above it.
+    """
+    candidates: list[tuple[int, int]] = []
+    for i, row in enumerate(rows):
+        if all(_blank(v) for v in row):
+            continue
+        candidates.append((i, sum(1 for v in row if _is_label(v))))
+        if len(candidates) == limit:
+            break
+    if not candidates:
+        return None
+    best = max(n for _, n in candidates)
+    if best < 2:
+        return candidates[0][0]
+    for i, n in candidates:
+        if n >= max(2, (best + 1) // 2) and n * 3 >= 2 * _width(rows[i]):
+            return i
+    return candidates[0][0]
+
+
+def _width(row: Sequence[object]) -> int:
+    return sum(1 for v in row if not _blank(v))
+
+
+def tab_from_rows(name: str, origin: str, rows: Sequence[Sequence[object]], timezone: str | None = None,
+                  book: str = "") -> Tab:
+    """Cut a grid into header and data rows: the header is found among the top rows (see header_index)."""
+    start = header_index(rows)
+    if start is None:
+        return Tab(name, origin, (), [], first_row=2, timezone=timezone, book=book)
+    above = tuple(" ".join(str(v).strip() for v in r if not _blank(v)) for r in rows[:start]
+                  if not all(_blank(v) for v in r))
     header = list(rows[start])
     body = rows[start + 1:]
     end = len(body)
@@ -40,7 +88,16 @@ def tab_from_rows(name: str, origin: str, rows: Sequence[Sequence[object]], time
             len(r) < width or _blank(r[width - 1]) for r in body[:end]):
         width -= 1
     data = [list(r[:width]) + [None] * (width - len(r)) for r in body[:end]]
-    return Tab(name, origin, tuple(header[:width]), data, first_row=start + 2, timezone=timezone)
+    return Tab(name, origin, tuple(header[:width]), data, first_row=start + 2, timezone=timezone, book=book,
+               above=above)
+
+
+def csv_names(stem: str) -> tuple[str, str]:
+    """(book, tab) of a CSV file: a Sheets download is named "<spreadsheet> - <tab>.csv"."""
+    book, sep, tab = stem.rpartition(" - ")
+    if sep and book.strip() and tab.strip():
+        return book.strip(), tab.strip()
+    return stem, stem
 
 
 def read_xlsx(path: Path) -> list[Tab]:
@@ -52,7 +109,7 @@ def read_xlsx(path: Path) -> list[Tab]:
         tabs = []
         for name in book.sheet_names:
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            tabs.append(tab_from_rows(name, path.name, grid))
+            tabs.append(tab_from_rows(name, path.name, grid, book=path.stem))
         return tabs
     except Exception as exc:  # calamine raises several types for damaged files
         raise SecorError(
@@ -73,7 +130,8 @@ def read_csv(path: Path) -> Tab:
     else:  # pragma: no cover - cp1252 decodes nearly anything
         raise SecorError(f"file '{path.name}' is not text.", fix="Save it as CSV UTF-8.")
     rows = list(csv.reader(text.splitlines()))
-    return tab_from_rows(path.stem, path.name, rows)
+    book, tab = csv_names(path.stem)
+    return tab_from_rows(tab, path.name, rows, book=book)
 
 
 class LocalSource:

@@ -58,12 +58,17 @@ def test_empty_workbook_gives_tabs_with_no_rows(tmp_path: Path) -> None:
     assert ds.status["workers"].missing_columns == ("Name", "Role", "Start Date")
 
 
-def test_same_tab_in_two_files_uses_the_first_and_says_so(tmp_path: Path) -> None:
+def test_same_tab_name_in_two_files_is_no_conflict_but_only_the_first_is_read(tmp_path: Path) -> None:
     write_xlsx(tmp_path / "a.xlsx", {"Workers": WORKERS})
     write_xlsx(tmp_path / "b.xlsx", {"Workers": WORKERS})
     wb = LocalSource(tmp_path).read()
-    assert [t.origin for t in wb.tabs] == ["a.xlsx"]
-    assert "both 'a.xlsx' and 'b.xlsx'" in wb.problems[0]
+    assert [t.label for t in wb.tabs] == ["a / Workers", "b / Workers"]
+    assert wb.problems == ()
+    ds = normalise(wb, Settings())
+    assert ds.status["workers"].found_as == "Workers (a.xlsx)"
+    warning = ds.issues[ds.issues["table"] == "Workers"]["problem"].iloc[0]
+    assert "'Workers' (b.xlsx) also looks like Workers" in warning
+    assert '[tables] workers = ["a / Workers"]' in warning
 
 
 def test_header_below_title_rows_keeps_sheet_row_numbers(tmp_path: Path) -> None:
