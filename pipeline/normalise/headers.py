@@ -63,9 +63,41 @@ def match_headers(table: Table, headers: Sequence[object],
                     if i not in taken and k == wanted:
                         positions.setdefault(col_key, []).append(i)
                         taken.add(i)
+    # Forms questions are long: "Site / LSD", "Task(s) being performed", "Controls put in place" name
+    # their column in their first words. Only for columns still unfed, and never "Name of supervisor".
+    words = [_words(_HINT.sub(" ", str(h))) if h is not None else [] for h in headers]
+    for tier in tiers:
+        for col_key, wanted in tier:
+            if col_key in positions:
+                continue
+            want = _words(_title_of(table, extra_aliases, col_key, wanted))
+            if not want:
+                continue
+            for i, w in enumerate(words):
+                if (i not in taken and len(w) > len(want) and w[:len(want)] == want
+                        and w[len(want)] not in _LINKING):
+                    positions.setdefault(col_key, []).append(i)
+                    taken.add(i)
     missing = tuple(c.title for c in table.columns if c.required and c.key not in positions)
     unused = tuple(str(headers[i]) for i in range(len(headers)) if i not in taken and keys[i])
     return HeaderMatch({k: tuple(sorted(v)) for k, v in positions.items()}, missing, unused)
+
+
+_LINKING = {"of", "for", "to", "from", "by", "in", "on", "at", "the"}
+_WORD = re.compile(r"[0-9a-z#]+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold().replace("-", ""))
+
+
+def _title_of(table: Table, extra: Mapping[str, Sequence[str]], col_key: str, wanted_key: str) -> str:
+    """The original text whose header_key is ``wanted_key`` (titles and aliases are kept as keys above)."""
+    col = table.column(col_key)
+    for text in (col.title, *extra.get(col_key, ()), *col.aliases):
+        if header_key(text) == wanted_key:
+            return text
+    return ""
 
 
 def find_table(table: Table, tab_names: Sequence[str], configured: Sequence[str] = ()) -> str | None:
