@@ -183,7 +183,9 @@ TABLES: tuple[Table, ...] = (
         _c("action_taken", "Action Taken", Kind.TEXT, False, "Action", "Follow Up"),
         _c("closed", "Closed", Kind.DATE, False, "Date Closed", "Repaired"),
     ), is_form=True, id_prefix="PS", identity=("operator", "unit"),
-        aliases=("Prestart", "Pre Start Inspection", "Equipment Pre-Start", "Pre-Start Inspection")),
+        aliases=("Prestart", "Pre Start Inspection", "Equipment Pre-Start", "Pre-Start Inspection",
+                 "Pre-Trip Inspection", "Pre-Trip", "Trip Inspection", "Pre-Use Inspection", "Vehicle Inspection",
+                 "Daily Vehicle Inspection", "Circle Check")),
     Table("workplace_inspection", "Workplace Inspection", (
         _TS, _FORM_DATE,
         _c("inspector", "Inspector", Kind.NAME, True, "Name", "Inspected By", "Your Name"),

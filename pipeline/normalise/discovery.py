@@ -41,7 +41,7 @@ class Placement:
     tab: Tab
     how: str  # CONFIGURED, BY_NAME, BY_BOOK or BY_HEADERS
     confidence: str  # SURE, LIKELY or UNSURE
-    pin: str  # the config line that pins this choice
+    pin: str  # the line under [tables] in the config that pins this choice
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,14 @@ def fit(table: Table, tab: Tab, settings: Settings) -> tuple[float, tuple[str, .
 
 
 def pin_line(table: Table, tab: Tab, tabs: Sequence[Tab]) -> str:
-    """The ``[tables]`` line that makes this choice explicit; the book is named when the tab name is not unique."""
+    """The line under ``[tables]`` that pins this choice; it names the book when the tab name is not unique."""
     same_name = sum(1 for t in tabs if t.name.casefold() == tab.name.casefold())
     name = tab.name if same_name == 1 else tab.label
-    return f'[tables] {table.key} = ["{_toml_text(name)}"]'
+    return f'{table.key} = ["{toml_text(name)}"]'
 
 
-def _toml_text(text: str) -> str:
+def toml_text(text: str) -> str:
+    """Text as it goes between double quotes in TOML."""
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 

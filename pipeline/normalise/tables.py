@@ -30,7 +30,7 @@ from .dataset import (
     TableStatus,
     typed_series,
 )
-from .discovery import discover
+from .discovery import discover, toml_text
 from .headers import match_headers
 from .ids import assign_ids, find_double_submits
 from .names import Roster
@@ -268,7 +268,7 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
             issues.add(table.title, None, "", other.name,
                        f"tab '{other.name}' ({other.origin}) also looks like {table.title}; only "
                        f"'{placement.tab.name}' ({placement.tab.origin}) is read. Merge them, or pin the one "
-                       f"to read with {placement.pin}." if placement else "", WARNING)
+                       f"to read: under [tables] in the config, {placement.pin}" if placement else "", WARNING)
         if placement is None:
             looked = ", ".join(dict.fromkeys((*settings.tables.get(table.key, ()), table.title)))
             issues.add(table.title, None, "", "",
@@ -289,8 +289,8 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
     for tab in found.unread:
         issues.add(SOURCE_TABLE, None, "", tab.name,
                    f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name "
-                   "or its columns. If it holds records, map it in the config, "
-                   f"e.g. [tables] flha = [\"{tab.label}\"].", WARNING)
+                   "or its columns. If it holds records, map it under [tables] in the config, "
+                   f"e.g. flha = [\"{toml_text(tab.label)}\"].", WARNING)
     return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 from ..checks.audit import SELF_ASSESSMENT_NOTE, Findings
 from ..normalise.dataset import Dataset
-from ..schema import TABLES
+from ..normalise.discovery import toml_text
+from ..schema import BY_KEY, TABLES
 from ..sources.base import Workbook
 
 
@@ -57,8 +59,60 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
     return "\n".join(lines)
 
 
+_HOW = {"configured": "as configured", "name": "by its tab name", "spreadsheet name": "by its spreadsheet's name",
+        "headers": "recognised from its headers"}
+
+
+def header_suggestion(table_key: str, missing_title: str, unused: Sequence[str]) -> str | None:
+    """A ready-to-paste ``[headers.<table>]`` line for a required column: the closest unused header, if any."""
+    table = BY_KEY[table_key]
+    column = next(c for c in table.columns if c.title == missing_title)
+    if not unused:
+        return None
+    names = [h.casefold() for h in unused]
+    close = difflib.get_close_matches(missing_title.casefold(), names, n=1, cutoff=0.0)
+    for alias in column.aliases:
+        close += difflib.get_close_matches(alias.casefold(), names, n=1, cutoff=0.6)
+    pick = unused[names.index(close[-1] if len(close) > 1 else close[0])]
+    return f'[headers.{table_key}]\n{column.key} = ["{toml_text(pick)}"]'
+
+
+def _table_lines(dataset: Dataset) -> tuple[list[str], list[str], bool]:
+    """One line per table, and the config lines that would pin or fix what was guessed."""
+    lines: list[str] = []
+    pins: list[str] = []
+    ok = True
+    for table in TABLES:
+        st = dataset.status[table.key]
+        if st.found_as is None:
+            ok = False
+            lines.append(f"MISSING  {table.title}: no tab named '{table.title}' (or an alias or configured name), "
+                         "and no tab has its columns.")
+            continue
+        how = _HOW.get(st.found_by, st.found_by)
+        sure = "" if st.confidence in ("sure", "") else f", {st.confidence}"
+        where = f"{table.title} in {st.found_as} ({how}{sure})"
+        if st.found_by and st.found_by not in ("configured", "name"):
+            pins.append(st.pin)
+        if st.missing_columns:
+            ok = False
+            lines.append(f"MISSING  {where}: required column(s) {', '.join(st.missing_columns)} not found; "
+                         f"headers seen: {', '.join(h for h in st.headers if h) or '(none)'}")
+            for title in st.missing_columns:
+                line = header_suggestion(table.key, title, st.unused_headers)
+                if line:
+                    lines.append(f"         if '{title}' is one of those, add to the config:")
+                    lines.extend(f"           {x}" for x in line.split("\n"))
+            continue
+        extra = f"; ignored columns: {', '.join(st.unused_headers)}" if st.unused_headers else ""
+        header = f"; header on row {st.header_row}" if st.header_row != 1 else ""
+        lines.append(f"ok       {where}: {st.rows_read} rows, {st.rows_used} used, "
+                     f"{st.rows_rejected} not used{header}{extra}")
+    return lines, pins, ok
+
+
 def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str, bool]:
-    """Table by table: found where, rows, missing required columns.
+    """Table by table: found where and how (how sure), rows, missing required columns, config lines to paste.
 
     ``ok`` is False when anything required is missing.
     """
@@ -67,23 +121,15 @@ def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str,
         lines.append(f"  {what}: {state}")
     for problem in workbook.problems:
         lines.append(f"  problem: {problem}")
-    ok = not workbook.problems
     lines.append("")
-    for table in TABLES:
-        st = dataset.status[table.key]
-        if st.found_as is None:
-            ok = False
-            lines.append(f"MISSING  {table.title}: no tab named '{table.title}' (or an alias/configured name).")
-            continue
-        if st.missing_columns:
-            ok = False
-            lines.append(f"MISSING  {table.title} in {st.found_as}: required column(s) "
-                         f"{', '.join(st.missing_columns)} not found; headers seen: "
-                         f"{', '.join(h for h in st.headers if h) or '(none)'}")
-            continue
-        extra = f"; ignored columns: {', '.join(st.unused_headers)}" if st.unused_headers else ""
-        lines.append(f"ok       {table.title} in {st.found_as}: {st.rows_read} rows, {st.rows_used} used, "
-                     f"{st.rows_rejected} not used{extra}")
+    table_lines, pins, tables_ok = _table_lines(dataset)
+    lines.extend(table_lines)
+    if pins:
+        lines.append("")
+        lines.append("Found without a name in the config. To keep these choices whatever tabs are added later, "
+                     "paste into the config:")
+        lines.append("  [tables]")
+        lines.extend(f"  {p}" for p in pins)
     issues = dataset.issues
     notes = issues[(issues["severity"] == "warning") & (issues["row"].isna())]
     if len(notes):
@@ -93,4 +139,4 @@ def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str,
     lines.append("")
     lines.append(f"Data issues: {len(issues)} ({int((issues['severity'] == 'rejected').sum())} rows not used). "
                  "`secor sync` lists them on Dashboard - Data Issues.")
-    return "\n".join(lines), ok
+    return "\n".join(lines), tables_ok and not workbook.problems

@@ -48,7 +48,7 @@ def test_a_spreadsheet_named_like_its_form_is_likely_and_gets_a_pin_line(tmp_pat
     flha = found.chosen["flha"]
     assert (flha.how, flha.confidence) == (BY_BOOK, LIKELY)
     # Three tabs share the name, so the pin names the spreadsheet too.
-    assert flha.pin == '[tables] flha = ["FLHA (Responses) / Form Responses 1"]'
+    assert flha.pin == 'flha = ["FLHA (Responses) / Form Responses 1"]'
     assert found.chosen["workers"].confidence == SURE  # "Employees" is a name Workers goes by
 
 
@@ -80,7 +80,7 @@ def test_a_tab_nothing_fits_is_listed_with_a_mapping_example() -> None:
     tab = Tab(name="Sheet3", origin="misc.xlsx", book="misc", header=("Colour", "Size"), rows=[["red", 3]])
     ds = normalise(Workbook((tab,)), Settings())
     line = ds.issues[ds.issues["value"] == "Sheet3"]["problem"].iloc[0]
-    assert "is not read" in line and '[tables] flha = ["misc / Sheet3"]' in line
+    assert "is not read" in line and 'under [tables]' in line and 'flha = ["misc / Sheet3"]' in line
 
 
 def test_the_header_is_found_below_title_rows_and_a_blank_row() -> None:
@@ -108,3 +108,32 @@ def test_one_spreadsheet_copied_twice_is_still_a_source_problem(tmp_path: Path) 
     one = Tab("Form Responses 1", "FLHA (Responses).xlsx", ("Timestamp",), [], book="FLHA (Responses)")
     add_tabs(tabs, [one, one], problems)
     assert len(tabs) == 1 and "is in both" in problems[0]
+
+
+def test_doctor_says_which_tab_it_took_as_which_table_how_sure_and_the_lines_to_pin_it(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, ["doctor", "--source", str(real_drive(tmp_path))])
+    out = result.output
+    assert "FLHA in Form Responses 1 (FLHA (Responses).xlsx) (by its spreadsheet's name, likely)" in out
+    assert "Workers in Employees (Office.xlsx) (by its tab name): 3 rows, 3 used, 0 not used; header on row 4" in out
+    assert '  [tables]\n  flha = ["FLHA (Responses) / Form Responses 1"]\n' in out
+    assert result.exit_code == 1  # the office tables are not there yet
+
+
+def test_doctor_prints_a_headers_line_for_a_reworded_required_question() -> None:
+    from pipeline.outputs.summary import doctor_text
+
+    header = ["Timestamp", "Worker name", "Site", "Task", "What hazards are on site today?", "Controls"]
+    tab = Tab("Form Responses 1", "FLHA (Responses).xlsx", tuple(header),
+              [["2026-11-02 07:00", "Jason Miller", "Pad 7", "Valve", "H2S", "Monitor"]], book="FLHA (Responses)")
+    wb = Workbook((tab,))
+    text, ok = doctor_text("test", wb, normalise(wb, Settings()))
+    assert not ok
+    assert "required column(s) Hazards not found" in text
+    assert '[headers.flha]\n           hazards = ["What hazards are on site today?"]' in text
+    # The line pasted into a config makes the table read.
+    settings = settings_from_dict({"headers": {"flha": {"hazards": ["What hazards are on site today?"]}}})
+    assert len(normalise(wb, settings).table("flha")) == 1

@@ -68,7 +68,7 @@ def test_same_tab_name_in_two_files_is_no_conflict_but_only_the_first_is_read(tm
     assert ds.status["workers"].found_as == "Workers (a.xlsx)"
     warning = ds.issues[ds.issues["table"] == "Workers"]["problem"].iloc[0]
     assert "'Workers' (b.xlsx) also looks like Workers" in warning
-    assert '[tables] workers = ["a / Workers"]' in warning
+    assert 'workers = ["a / Workers"]' in warning
 
 
 def test_header_below_title_rows_keeps_sheet_row_numbers(tmp_path: Path) -> None:
