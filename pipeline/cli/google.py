@@ -16,9 +16,9 @@ def init(google: bool, config: str | None) -> None:
     """Add a tab with its header row for every office table that no configured spreadsheet has yet.
 
     The tabs go into the office spreadsheet ([source] dashboard_spreadsheet, else the first of
-    [source] spreadsheets). A table already present under its name, an alias or the name given in
-    [tables] is left as it is: no existing tab is ever changed. Form response tabs are not added:
-    Google Forms creates them (rename them, or map them in [tables]). See docs/google.md.
+    [source] spreadsheets). A table already present (as `secor sync` finds it: the name in [tables],
+    its name or an alias, or a tab with its columns) is left as it is: no existing tab is ever changed.
+    Form response tabs are not added: Google Forms creates them. See docs/google.md.
     """
     if not google:
         raise SecorError("`secor init` needs --google: local mode needs no set-up.",
@@ -31,7 +31,7 @@ def init(google: bool, config: str | None) -> None:
         raise SecorError("`secor init --google` needs [source] backend = \"google\" in the config file.",
                          fix="See docs/google.md for a complete example.")
     source = GoogleSource.from_settings(settings)
-    added, present = source.add_missing_tabs([BY_KEY[k] for k in OFFICE_TABLES], dict(settings.tables))
+    added, present = source.add_missing_tabs([BY_KEY[k] for k in OFFICE_TABLES], settings)
     target = source.titles.get(source.dashboard_key, source.dashboard_key)
     for line in present:
         click.echo(f"  {line}")

@@ -98,18 +98,3 @@ def _title_of(table: Table, extra: Mapping[str, Sequence[str]], col_key: str, wa
         if header_key(text) == wanted_key:
             return text
     return ""
-
-
-def find_table(table: Table, tab_names: Sequence[str], configured: Sequence[str] = ()) -> str | None:
-    """The tab that holds ``table``: a configured name first, then its title, then its aliases."""
-    candidates = table_candidates(table, tab_names, configured)
-    return candidates[0] if candidates else None
-
-
-def table_candidates(table: Table, tab_names: Sequence[str], configured: Sequence[str] = ()) -> list[str]:
-    """Every tab whose name names ``table``, best first (configured names, title, aliases)."""
-    found: list[str] = []
-    for wanted in (*configured, table.title, *table.aliases):
-        key = header_key(wanted)
-        found.extend(n for n in tab_names if header_key(n) == key and n not in found)
-    return found

@@ -122,6 +122,12 @@ def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str,
     for problem in workbook.problems:
         lines.append(f"  problem: {problem}")
     lines.append("")
+    unopened = [what for what, state in workbook.opened if state.startswith(("cannot open", "could not be"))]
+    if unopened:
+        # Tables in a spreadsheet that did not open would all be listed as missing: noise that hides the fix.
+        lines.append(f"STOPPED: {', '.join(unopened)} could not be opened. Fix that first (see the problem above), "
+                     "then run `secor doctor` again; tables are listed once every source opens.")
+        return "\n".join(lines), False
     table_lines, pins, tables_ok = _table_lines(dataset)
     lines.extend(table_lines)
     if pins:

@@ -280,34 +280,31 @@ class GoogleSource:
         with self.http.operation("the dashboard write"):
             return write_dashboards(self, self.dashboard_key, sheets, now.replace(tzinfo=None, microsecond=0))
 
-    def add_missing_tabs(self, tables: Iterable[Any], configured: dict[str, tuple[str, ...]] | None = None
-                         ) -> tuple[list[str], list[str]]:
+    def add_missing_tabs(self, tables: Iterable[Any], settings: Any) -> tuple[list[str], list[str]]:
         """Add a tab with a header row for each table found in none of the spreadsheets.
 
-        Returns (added, present) as lines for the terminal. Existing tabs are never changed.
+        Tables are found as a sync finds them (config, names, headers: see normalise/discovery.py), so
+        an office's own "Staff List" with the Workers columns is kept. Returns (added, present) as lines
+        for the terminal. Existing tabs are never changed.
         """
-        with self.http.operation("adding the tabs"):
-            return self._add_missing_tabs(tables, configured or {})
-
-    def _add_missing_tabs(self, tables: Iterable[Any], configured: dict[str, tuple[str, ...]]
-                          ) -> tuple[list[str], list[str]]:
-        from ..normalise.headers import find_table
+        from ..normalise.discovery import discover
         from ..outputs.sheets import add_tabs
 
-        metas = {key: self.call(key, self.metadata, key) for key in dict.fromkeys([*self.keys, self.dashboard_key])}
-        names = [s.get("properties", {}).get("title", "") for meta in metas.values() for s in meta.get("sheets", [])]
-        missing, present = [], []
-        for table in tables:
-            found = find_table(table, names, configured.get(table.key, ()))
-            if found is None:
-                missing.append(table)
-            else:
-                present.append(f"{table.title}: kept (tab '{found}')")
-        if not missing:
-            return [], present
-        added = add_tabs(self, self.dashboard_key, metas[self.dashboard_key],
-                         [(t.title, [c.title for c in t.columns]) for t in missing])
-        return added, present
+        workbook = self.read()
+        found = discover(workbook, settings)
+        with self.http.operation("adding the tabs"):
+            missing, present = [], []
+            for table in tables:
+                placement = found.chosen.get(table.key)
+                if placement is None:
+                    missing.append(table)
+                else:
+                    present.append(f"{table.title}: kept (tab '{placement.tab.name}' in '{placement.tab.origin}')")
+            if not missing:
+                return [], present
+            meta = self.call(self.dashboard_key, self.metadata, self.dashboard_key)
+            added = add_tabs(self, self.dashboard_key, meta, [(t.title, [c.title for c in t.columns]) for t in missing])
+            return added, present
 
 
 def rectangular(values: Sequence[Sequence[object]]) -> list[list[object]]:

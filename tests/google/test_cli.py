@@ -50,16 +50,26 @@ def test_init_adds_missing_office_tabs_and_leaves_existing_ones(emulator, config
     matrix = book.tab("Training Matrix")
     assert matrix.rows() == [["Role", "Ticket", "Valid For Months"]]
     assert matrix.properties["gridProperties"]["frozenRowCount"] == 1
-    assert "Workers: kept (tab 'Workers')" in result.output
-    assert "Corrective Actions: kept (tab 'Actions')" in result.output
+    assert "Workers: kept (tab 'Workers' in 'Office records')" in result.output
+    assert "Corrective Actions: kept (tab 'Actions' in 'Forms')" in result.output
     assert f"Added {len(expected)} tab(s) to 'Office records'" in result.output
-    # one metadata read per spreadsheet (reused for the write) + 1 batchUpdate
-    assert [e["method"] for e in emulator.api_requests()] == ["GET", "GET", "POST"]
+    # the read a sync makes (2 per spreadsheet), the office spreadsheet's metadata, 1 batchUpdate
+    assert [e["method"] for e in emulator.api_requests()] == ["GET"] * 5 + ["POST"]
 
     emulator.clear_log()
     again = CliRunner().invoke(main, ["init", "--google", "--config", str(config)])
     assert again.exit_code == 0 and "Nothing to add" in again.output
-    assert [e["method"] for e in emulator.api_requests()] == ["GET", "GET"]
+    assert [e["method"] for e in emulator.api_requests()] == ["GET"] * 4
+
+
+def test_init_keeps_an_office_tab_recognised_from_its_headers(emulator, config):
+    """An office's own "Staff List" with the Workers columns is Workers: no second, empty Workers tab."""
+    book = emulator.add_spreadsheet(OFFICE_KEY, "Office records", {"Staff List": OFFICE["Workers"]})
+    emulator.add_spreadsheet(FORMS_KEY, "FLHA (Responses)", {"Form Responses 1": [["Timestamp", "Name"]]})
+    result = CliRunner().invoke(main, ["init", "--google", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "Workers: kept (tab 'Staff List' in 'Office records')" in result.output
+    assert "Workers" not in [t.title for t in book.tabs]
 
 
 def test_init_without_google_flag_explains(config):
@@ -75,6 +85,7 @@ def test_doctor_in_google_mode_lists_spreadsheets(emulator, config):
     assert "Office records: read: 5 tab(s)" in result.output
     assert f"{FORMS_KEY}: cannot open: Share it with secor-sync@" in result.output
     assert "problem: spreadsheet" in result.output
+    assert "STOPPED: " in result.output and "MISSING" not in result.output  # not every table as missing
     emulator.spreadsheets[FORMS_KEY].shared = True
     result = CliRunner().invoke(main, ["doctor", "--config", str(config)])
     assert "FLHA (Responses): read: 1 tab(s)" in result.output

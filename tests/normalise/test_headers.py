@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.normalise.headers import find_table, header_key, match_headers
+from pipeline.normalise.headers import header_key, match_headers
 from pipeline.schema import BY_KEY
 
 
@@ -43,9 +43,17 @@ def test_configured_aliases_are_honoured() -> None:
 
 
 def test_tables_found_by_tab_name_forgivingly_or_by_configured_name() -> None:
-    assert find_table(BY_KEY["pre_start"], ["Workers", "prestart "]) == "prestart "
-    assert find_table(BY_KEY["flha"], ["Form Responses 1"], ["Form Responses 1"]) == "Form Responses 1"
-    assert find_table(BY_KEY["flha"], ["Form Responses 1"]) is None
+    from pipeline.normalise.discovery import discover
+    from pipeline.settings import settings_from_dict
+    from pipeline.sources.base import Tab, Workbook
+
+    prestart = Tab("prestart ", "x.xlsx", ("Colour",), [])
+    responses = Tab("Form Responses 1", "y.xlsx", ("Colour",), [])
+    wb = Workbook((Tab("Workers", "x.xlsx", ("Colour",), []), prestart, responses))
+    assert discover(wb, settings_from_dict({})).chosen["pre_start"].tab is prestart
+    assert "flha" not in discover(wb, settings_from_dict({})).chosen
+    configured = settings_from_dict({"tables": {"flha": ["Form Responses 1"]}})
+    assert discover(wb, configured).chosen["flha"].tab is responses
 
 
 def test_a_hint_in_brackets_does_not_hide_the_column() -> None:
