@@ -46,7 +46,8 @@ def doctor(source: str | None, config: str | None) -> None:
     src = open_source(settings)
     workbook = src.read()
     dataset = normalise(workbook, settings)
-    text, ok = doctor_text(src.describe(), workbook, dataset)
+    access = src.access_lines() if hasattr(src, "access_lines") and not workbook.problems else []
+    text, ok = doctor_text(src.describe(), workbook, dataset, access)
     click.echo(text)
     raise SystemExit(0 if ok else 1)
 

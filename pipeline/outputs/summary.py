@@ -111,14 +111,17 @@ def _table_lines(dataset: Dataset) -> tuple[list[str], list[str], bool]:
     return lines, pins, ok
 
 
-def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str, bool]:
+def doctor_text(source: str, workbook: Workbook, dataset: Dataset, access: Sequence[str] = ()) -> tuple[str, bool]:
     """Table by table: found where and how (how sure), rows, missing required columns, config lines to paste.
 
-    ``ok`` is False when anything required is missing.
+    ``ok`` is False when anything required is missing, or the Dashboard tabs cannot be written
+    (``access``: what the source says about that, Google mode only).
     """
     lines = [f"Source: {source}"]
     for what, state in workbook.opened:
         lines.append(f"  {what}: {state}")
+    lines.extend(f"  {a}" for a in access)
+    writable = not any("only a Viewer" in a for a in access)
     for problem in workbook.problems:
         lines.append(f"  problem: {problem}")
     lines.append("")
@@ -145,4 +148,4 @@ def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str,
     lines.append("")
     lines.append(f"Data issues: {len(issues)} ({int((issues['severity'] == 'rejected').sum())} rows not used). "
                  "`secor sync` lists them on Dashboard - Data Issues.")
-    return "\n".join(lines), tables_ok and not workbook.problems
+    return "\n".join(lines), tables_ok and writable and not workbook.problems

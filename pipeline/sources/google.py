@@ -205,6 +205,45 @@ class GoogleSource:
         except APIError as exc:
             raise explain(exc, self.titles.get(key, key), self.account, write=write) from None
 
+    def dashboard_access(self) -> str:
+        """"Editor" or "Viewer": the service account's role on the dashboard spreadsheet.
+
+        Found without changing anything a person sees: an update of cells in a tab that does not
+        exist is refused as invalid (400) for an Editor and as not permitted (403) for a Viewer.
+        Raises SecorError when the spreadsheet cannot be opened at all.
+        """
+        key = self.dashboard_key
+        with self.http.operation("checking access to the dashboard spreadsheet"):
+            meta = self.call(key, self.metadata, key)
+            ids = {int(s.get("properties", {}).get("sheetId", 0)) for s in meta.get("sheets", [])}
+            probe = max(ids, default=0) + 1
+            body = {"requests": [{"updateCells": {"range": {"sheetId": probe, "startRowIndex": 0, "endRowIndex": 1,
+                                                            "startColumnIndex": 0, "endColumnIndex": 1},
+                                                  "rows": [], "fields": "userEnteredValue"}}]}
+            try:
+                self.http.batch_update(key, body)
+            except APIError as exc:
+                code = exc.response.status_code
+                if code == 400:
+                    return "Editor"
+                if code == 403:
+                    return "Viewer"
+                raise explain(exc, self.titles.get(key, key), self.account, write=True) from None
+        # Google applied it: a tab with that id appeared in between. Nothing was written to it.
+        return "Editor"
+
+    def access_lines(self) -> list[str]:
+        """For `secor doctor`: whether the Dashboard tabs can be written."""
+        title = self.titles.get(self.dashboard_key, self.dashboard_key)
+        try:
+            role = self.dashboard_access()
+        except SecorError as exc:
+            return [f"dashboard spreadsheet '{title}': access unknown ({exc.message})"]
+        if role == "Editor":
+            return [f"dashboard spreadsheet '{title}': {self.account} is an Editor; the Dashboard tabs can be written"]
+        return [f"dashboard spreadsheet '{title}': {self.account} is only a Viewer; `secor sync` cannot write the "
+                f"Dashboard tabs. Share '{title}' with {self.account} as Editor."]
+
     # -- reading ----------------------------------------------------------------------------------------------
     def read_spreadsheet(self, key: str) -> tuple[str, list[Tab], str]:
         """(title, tabs, note) of one spreadsheet: two requests."""

@@ -57,6 +57,11 @@ from .sheets_model import Spreadsheet, Tab
 __all__ = ["ACCOUNT", "Emulator", "Spreadsheet", "new_private_key"]
 
 
+WRITE_METHODS = {"sheets.spreadsheets.batchUpdate", "sheets.spreadsheets.values.batchUpdate",
+                 "sheets.spreadsheets.values.batchClear", "sheets.spreadsheets.values.update",
+                 "sheets.spreadsheets.values.append", "sheets.spreadsheets.values.clear"}
+
+
 class Emulator:
     """The server and its state; see the module docstring. Use as a context manager or start()/stop()."""
 
@@ -119,10 +124,11 @@ class Emulator:
 
     # -- state
     def add_spreadsheet(self, key: str, title: str, tabs: Mapping[str, Sequence[Sequence[object]]] | None = None,
-                        *, time_zone: str = "America/Edmonton", shared: bool = True) -> Spreadsheet:
+                        *, time_zone: str = "America/Edmonton", shared: bool = True,
+                        role: str = "writer") -> Spreadsheet:
         """A spreadsheet whose tabs hold the given rows, entered as a person would type them."""
         with self.lock:
-            book = Spreadsheet(key, title, time_zone, shared=shared)
+            book = Spreadsheet(key, title, time_zone, shared=shared, role=role)
             for name, rows in (tabs or {}).items():
                 self.add_tab(book, name, rows)
             self.spreadsheets[key] = book
@@ -197,6 +203,8 @@ class Emulator:
                 raise not_found()
             if not book.shared:
                 raise permission_denied()
+            if book.role == "reader" and method.id in WRITE_METHODS:
+                raise permission_denied()  # Sheets checks the role before it looks at the requests
             return self.sheets_api.call(method.id, book, query, body or {})
 
 

@@ -114,6 +114,7 @@ class Spreadsheet:
     time_zone: str = "America/Edmonton"
     tabs: list[Tab] = field(default_factory=list)
     shared: bool = True
+    role: str = "writer"  # the service account's role when shared: "writer" (Editor) or "reader" (Viewer)
 
     def tab(self, title: str) -> Tab:
         for t in self.tabs:

@@ -101,3 +101,17 @@ def test_sync_in_google_mode_writes_the_dashboards(emulator, config):
         in result.output
     assert emulator.spreadsheets[OFFICE_KEY].tab("Dashboard").rows()[1][:2] == ["Company", "Acme Excavating"]
     assert len(emulator.api_requests()) == 6
+
+
+def test_doctor_tells_a_viewer_from_an_editor_without_changing_anything(emulator, config):
+    book = emulator.add_spreadsheet(OFFICE_KEY, "Office records", OFFICE, role="reader")
+    emulator.add_spreadsheet(FORMS_KEY, "FLHA (Responses)", {"Form Responses 1": FORMS["FLHA"]})
+    before = {t.title: emulator.snapshot(OFFICE_KEY, t.title) for t in book.tabs}
+    viewer = CliRunner().invoke(main, ["doctor", "--config", str(config)])
+    assert "is only a Viewer" in viewer.output and "as Editor" in viewer.output
+    assert viewer.exit_code == 1
+    book.role = "writer"
+    editor = CliRunner().invoke(main, ["doctor", "--config", str(config)])
+    assert "is an Editor; the Dashboard tabs can be written" in editor.output
+    assert [t.title for t in book.tabs] == list(before)
+    assert {t.title: emulator.snapshot(OFFICE_KEY, t.title) for t in book.tabs} == before
