@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import SecorError
 from .base import Tab, Workbook, add_tabs
+from .xlsx_limits import MAX_CELLS, tab_extents, too_large
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 # Spreadsheet formats that are not read: said, so a file dropped in the folder is not silently ignored.
@@ -100,18 +101,30 @@ def csv_names(stem: str) -> tuple[str, str]:
     return stem, stem
 
 
-def read_xlsx(path: Path) -> list[Tab]:
-    """Every tab of a workbook (values only, formulas as their last computed value)."""
+def read_xlsx(path: Path, problems: list[str] | None = None) -> list[Tab]:
+    """Every tab of a workbook (values only, formulas as their last computed value).
+
+    A tab too large to read (a stray cell far away, see xlsx_limits) is left out and said in
+    ``problems``; the other tabs are read.
+    """
     from python_calamine import CalamineWorkbook
 
+    extents = tab_extents(path)
     try:
         book = CalamineWorkbook.from_path(str(path))
         tabs = []
         for name in book.sheet_names:
+            extent = extents.get(name)
+            if extent is not None and extent.cells > MAX_CELLS:
+                if problems is not None:
+                    problems.append(too_large(path, name, extent))
+                continue
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
             tabs.append(tab_from_rows(name, path.name, grid, book=path.stem))
         return tabs
-    except Exception as exc:  # calamine raises several types for damaged files
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine raises several types for damaged files, and PanicException
         raise SecorError(
             f"file '{path.name}' could not be read as a workbook ({type(exc).__name__}: {exc}).",
             fix="Open it in Excel and save it again as .xlsx, or move it out of the folder.",
@@ -165,7 +178,7 @@ class LocalSource:
                  if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in UNREAD_SUFFIXES]
         for path in files:
             try:
-                found = read_csv(path) if path.suffix.lower() == ".csv" else read_xlsx(path)
+                found = read_csv(path) if path.suffix.lower() == ".csv" else read_xlsx(path, problems)
             except SecorError as exc:
                 problems.append(exc.message)
                 opened.append((path.name, "could not be read"))
