@@ -35,6 +35,7 @@ from typing import Any
 
 from gspread.exceptions import APIError
 
+from ..errors import SecorError
 from ..normalise.cells import SERIAL_EPOCH
 from ..sources.google_http import explain
 from .dashboard import GREY, STATUS_COLOURS, TAB_NAMES, Sheet, plain_value
@@ -128,8 +129,11 @@ def tab_requests(sheet_id: int, sheet: Sheet, stamp: datetime | None = None) -> 
         {"updateCells": {"range": {"sheetId": sheet_id}, "fields": CLEAR_FIELDS}},
         {"updateSheetProperties": {
             "properties": {"sheetId": sheet_id,
-                           "gridProperties": {"rowCount": n_rows, "columnCount": n_cols, "frozenRowCount": 1}},
-            "fields": "gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount"}},
+                           # Frozen columns an office left would make a narrower tab refused.
+                           "gridProperties": {"rowCount": n_rows, "columnCount": n_cols, "frozenRowCount": 1,
+                                              "frozenColumnCount": 0}},
+            "fields": "gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount,"
+                      "gridProperties.frozenColumnCount"}},
         {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
                          "fields": CELL_FIELDS}},
     ]
@@ -200,6 +204,14 @@ def write_dashboards(source: Any, key: str, sheets: Sequence[Sheet], now: dateti
         for sheet in sheets:
             if sheet.title not in TAB_NAMES:
                 raise ValueError(f"'{sheet.title}' is not a Dashboard tab")  # never write an office tab
+            clash = next((t for t in tabs if t != sheet.title and t.casefold() == sheet.title.casefold()), None)
+            if clash is not None:
+                # Sheets refuses two tab names that differ only in case, and the tab is not ours to rewrite.
+                raise SecorError(
+                    f"spreadsheet '{source.titles.get(key, key)}' has a tab '{clash}', which Google Sheets takes "
+                    f"for the Dashboard tab '{sheet.title}' (names that differ only in case); the dashboards "
+                    "were not written.",
+                    fix=f"Rename the tab '{clash}' (e.g. to 'Old {clash}') or delete it, then sync again.")
             if sheet.title in tabs:
                 ids[sheet.title] = tabs[sheet.title]
             else:

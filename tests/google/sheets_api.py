@@ -165,6 +165,8 @@ class SheetsApi:
             raise ApiError(400, f"Invalid {where}: a sheet needs at least one row and one column.")
         if grid.get("frozenRowCount", 0) >= grid["rowCount"]:
             raise ApiError(400, f"Invalid {where}: You can't freeze all visible rows on the sheet.")
+        if grid.get("frozenColumnCount", 0) >= grid["columnCount"]:
+            raise ApiError(400, f"Invalid {where}: You can't freeze all visible columns on the sheet.")
         for (r, c) in list(tab.cells):  # shrinking a grid deletes what falls outside it
             if r >= grid["rowCount"] or c >= grid["columnCount"]:
                 del tab.cells[(r, c)]

@@ -165,3 +165,26 @@ def test_cell_values_are_serialised_deliberately():
     assert cell(float("inf")) == {"userEnteredValue": {"stringValue": "inf"}}
     assert cell(pd.Timestamp(2026, 1, 2, 3, 4))["userEnteredFormat"]["numberFormat"]["type"] == "DATE_TIME"
     assert len(cell("x" * 60_000)["userEnteredValue"]["stringValue"]) == 50_000
+
+
+def test_an_office_tab_named_like_a_dashboard_tab_in_another_case_is_named_with_what_to_rename(
+        emulator, make_source):
+    book = office(emulator)
+    emulator.add_tab(book, "dashboard - data issues", [["my notes"]])
+    before = emulator.snapshot(OFFICE_KEY, "dashboard - data issues")
+    with pytest.raises(SecorError, match="has a tab 'dashboard - data issues'") as caught:
+        make_source([OFFICE_KEY]).write_dashboards(sheets(1))
+    assert "Rename the tab 'dashboard - data issues'" in (caught.value.fix or "")
+    assert emulator.snapshot(OFFICE_KEY, "dashboard - data issues") == before
+    assert SUMMARY not in [t.title for t in book.tabs]  # nothing half written
+
+
+def test_frozen_columns_left_by_the_office_do_not_stop_the_rewrite(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    src.write_dashboards(sheets(1))
+    tab = book.tab(DATA_ISSUES)
+    tab.properties["gridProperties"].update(frozenColumnCount=6, columnCount=9)
+    src.write_dashboards(sheets(2))  # Data Issues has 5 columns: 6 frozen would be refused as "all"
+    assert book.tab(DATA_ISSUES).properties["gridProperties"]["frozenColumnCount"] == 0
+    assert len(book.tab(DATA_ISSUES).rows()) == 3
