@@ -84,7 +84,8 @@ def flhas_site_specific(ctx: AuditContext) -> CheckResult:
     """Generic site: the Site (case/punctuation ignored) is blank or one of generic_site_words. Copy-paste:
     the same Hazards text (case/spacing/punctuation ignored) on FLHAs of >= copy_paste_min_sites different
     sites or >= copy_paste_min_days different days in the window. Warn while such FLHAs are at most
-    generic_site_share of all, Fail beyond."""
+    generic_site_share of all, Fail beyond. A Hazards column fed by a checkbox question is not judged
+    for copy-paste: its ticked boxes repeat by design; the site still is."""
     missing = missing_table("E2.4", ctx.data, "flha")
     if missing:
         return missing
@@ -94,7 +95,9 @@ def flhas_site_specific(ctx: AuditContext) -> CheckResult:
     audit = ctx.settings.audit
     site = keys(flha["site"])
     generic = (site == "") | site.isin({text_key(w) for w in audit.generic_site_words} | {""})
-    hazards = keys(flha["hazards"])
+    status = ctx.data.status.get("flha")
+    checklist = status is not None and "hazards" in status.checklist_columns
+    hazards = keys(flha["hazards"]) if not checklist else pd.Series("", index=flha.index)
     spread = (pd.DataFrame({"hazards": hazards, "site": site, "date": flha["date"]})[hazards != ""]
               .groupby("hazards").agg(sites=("site", "nunique"), days=("date", "nunique")))
     copied_texts = spread.index[(spread["sites"] >= audit.copy_paste_min_sites)
@@ -106,6 +109,10 @@ def flhas_site_specific(ctx: AuditContext) -> CheckResult:
               f"{'names' if n_generic == 1 else 'name'} a blank or generic site; {n_copied} "
               f"{'repeats' if n_copied == 1 else 'repeat'} hazard text used on {audit.copy_paste_min_sites}+ sites or "
               f"{audit.copy_paste_min_days}+ days ({plural(len(copied_texts), 'text')}, looks copy-pasted)")
+    if checklist:
+        detail = (f"{n_generic} of {plural(len(flha), 'FLHA')} {window_words(ctx)} "
+                  f"{'names' if n_generic == 1 else 'name'} a blank or generic site; hazards are ticked on a "
+                  "checklist (the same boxes on many FLHAs is not copy-paste), so only sites are judged")
     return result("E2.4", graded(int(bad.sum()), len(flha), audit.generic_site_share), detail,
                   refs(flha[bad], "flha"))
 

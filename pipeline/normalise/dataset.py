@@ -35,6 +35,8 @@ class TableStatus:
     confidence: str = ""  # sure, likely, unsure
     pin: str = ""  # the [tables] line that pins the tab
     header_row: int = 1  # the sheet row of the header (title rows may sit above it)
+    # Columns fed by a checkbox question ("Hazards (check all that apply)"): their answers repeat by design.
+    checklist_columns: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -7,6 +7,7 @@ needed are dropped from the row (and listed); the row is still used.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -214,9 +215,25 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
     frame = pd.DataFrame(data)
     if table.is_form:
         frame = frame.sort_values(["timestamp", ROW], kind="stable").reset_index(drop=True)
+    checklists = tuple(key for key, pos in match.positions.items()
+                       if any(is_checkbox_question(headers[p], tab.rows, p) for p in pos))
     status = TableStatus(table.key, found_as, headers, (), match.unused,
-                         rows_read=n, rows_used=len(keep), rows_rejected=len(rejected))
+                         rows_read=n, rows_used=len(keep), rows_rejected=len(rejected), checklist_columns=checklists)
     return frame, status
+
+
+_CHECKBOX_HINT = re.compile(r"\b(check|select|tick|mark|choose)\s+(all|any)\b|\ball that apply\b", re.I)
+
+
+def is_checkbox_question(header: str, rows: Sequence[Sequence[object]], position: int) -> bool:
+    """A Forms checkbox question: said in its title, or its answers joined with ';' (a Forms CSV download)."""
+    if _CHECKBOX_HINT.search(header):
+        return True
+    answers = [r[position] for r in rows[:200] if position < len(r) and isinstance(r[position], str)
+               and r[position].strip()]
+    # Single-box answers have no ';', so a fifth of the answers is enough; crew free text rarely has one.
+    joined = sum(";" in a for a in answers)
+    return joined >= 3 and joined * 5 >= len(answers)
 
 
 def _form_dates_and_ids(table: Table, tab: Tab, settings: Settings, columns: dict[str, list[object]],

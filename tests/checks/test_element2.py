@@ -73,6 +73,24 @@ def test_e2_4_same_hazard_text_on_five_days_at_one_site_is_copy_paste() -> None:
     assert "5 repeat hazard text" in run("E2.4", tables).detail
 
 
+def test_e2_4_ticked_boxes_of_a_checkbox_hazards_question_are_not_copy_paste() -> None:
+    tables = good_company()
+    for i, r in enumerate(tables["flha"]):
+        text = r.pop("Hazards")
+        r["Hazards (check all that apply)"] = "Overhead lines, Slips, trips and falls" if i < 10 else text
+    result = run("E2.4", tables)
+    assert result.status == "Pass" and "ticked on a checklist" in result.detail
+
+
+def test_e2_4_answers_joined_with_semicolons_are_a_checkbox_question_too() -> None:
+    tables = good_company()
+    for r in tables["flha"][:10]:
+        r["Hazards"] = "Overhead lines;Slips, trips and falls"
+    for r in tables["flha"][10:]:
+        r["Hazards"] = r["Hazards"].replace(",", ";")
+    assert run("E2.4", tables).status == "Pass"
+
+
 def test_e2_5_register_not_reviewed_in_the_window_fails_and_partly_reviewed_warns() -> None:
     tables = good_company()
     for r in tables["hazard_register"]:
