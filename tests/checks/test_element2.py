@@ -84,10 +84,8 @@ def test_e2_4_ticked_boxes_of_a_checkbox_hazards_question_are_not_copy_paste() -
 
 def test_e2_4_answers_joined_with_semicolons_are_a_checkbox_question_too() -> None:
     tables = good_company()
-    for r in tables["flha"][:10]:
+    for r in tables["flha"][:15]:  # a Forms CSV download: two boxes ticked; one box alone has no ';'
         r["Hazards"] = "Overhead lines;Slips, trips and falls"
-    for r in tables["flha"][10:]:
-        r["Hazards"] = r["Hazards"].replace(",", ";")
     assert run("E2.4", tables).status == "Pass"
 
 
