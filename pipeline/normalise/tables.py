@@ -58,9 +58,13 @@ class _Issues:
         return frame.drop(columns=["_order", "_table"]).reset_index(drop=True)
 
 
-def _converter(column: Column, settings: Settings, roster: Roster | None) -> Callable[[object], tuple[Any, str | None]]:
+def _converter(column: Column, settings: Settings, roster: Roster | None,
+               naive_zone: ZoneInfo | None = None) -> Callable[[object], tuple[Any, str | None]]:
     order = settings.date_order
-    if column.kind in (Kind.DATE, Kind.TIMESTAMP):
+    if column.kind is Kind.TIMESTAMP:
+        company = settings.zone
+        return lambda v: cells.parse_datetime(v, order, company, naive_zone)
+    if column.kind is Kind.DATE:  # a date is a date: no zone is applied
         return lambda v: cells.parse_datetime(v, order)
     if column.kind in (Kind.NUMBER, Kind.MONTHS):
         parse = cells.parse_months if column.kind is Kind.MONTHS else cells.parse_number
@@ -106,15 +110,14 @@ def _pick(row: Sequence[object], positions: tuple[int, ...]) -> object:
     return None
 
 
-def _to_company_zone(values: list[object], zone: str, settings: Settings) -> list[object]:
-    """Date-times written in another zone (a spreadsheet's own), as the company's wall-clock time."""
+def _naive_zone(tab: Tab, settings: Settings) -> ZoneInfo | None:
+    """The zone a time without a stated zone is written in, when not the company's (a spreadsheet's own)."""
+    if not tab.timezone or tab.timezone == settings.timezone:
+        return None
     try:
-        source = ZoneInfo(zone)
+        return ZoneInfo(tab.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        return values  # an unknown zone name: keep the times as written
-    target = settings.zone
-    return [v.replace(tzinfo=source).astimezone(target).replace(tzinfo=None) if isinstance(v, datetime) else v
-            for v in values]
+        return None  # an unknown zone name: keep the times as written
 
 
 def _row_blank(row: Sequence[object]) -> bool:
@@ -160,7 +163,7 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
         if pos is None:
             columns[col.key] = [None] * n
             continue
-        convert = _converter(col, settings, roster if table.key != "workers" else None)
+        convert = _converter(col, settings, roster if table.key != "workers" else None, _naive_zone(tab, settings))
         cache: dict[object, tuple[Any, str | None]] = {}
         if len(pos) == 1:
             p = pos[0]
@@ -194,8 +197,6 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
                 issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; row not used.", REJECTED)
             else:
                 issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; value ignored.", WARNING)
-        if col.kind is Kind.TIMESTAMP and tab.timezone and tab.timezone != settings.timezone:
-            out = _to_company_zone(out, tab.timezone, settings)
         columns[col.key] = out
 
     ids: list[str | None] = [None] * n

@@ -224,3 +224,20 @@ def test_last_name_first_matches_the_worker() -> None:
     ds = dataset({"workers": WORKERS, "flha": [{**FLHA_ROW, "Worker": "Sandhu, Priya"}]})
     assert ds.table("flha").iloc[0]["worker"] == "Priya Sandhu"
     assert issues_for(ds, "FLHA").empty
+
+
+def test_forms_csv_timestamps_in_another_zone_become_company_time_and_give_the_date() -> None:
+    """A Forms CSV downloaded by an account in Ontario: 00:30 EDT on Sept 3 is 22:30 on Sept 2 in Edmonton."""
+    rows = [dict(FLHA_ROW, Timestamp="2026/09/03 12:30:00 a.m. EDT"),
+            dict(FLHA_ROW, Timestamp="2026/09/03 2:00:00 PM GMT-4", Site="Pad 7")]
+    ds = dataset({"workers": WORKERS, "flha": rows})
+    flha = ds.table("flha")
+    assert list(flha["timestamp"]) == [pd.Timestamp(2026, 9, 2, 22, 30), pd.Timestamp(2026, 9, 3, 12, 0)]
+    assert list(flha["date"]) == [pd.Timestamp(2026, 9, 2), pd.Timestamp(2026, 9, 3)]
+
+
+def test_an_ambiguous_zone_rejects_the_row_with_the_fix() -> None:
+    ds = dataset({"workers": WORKERS, "flha": [dict(FLHA_ROW, Timestamp="2026/09/03 9:00:00 AM IST"), FLHA_ROW]})
+    assert len(ds.table("flha")) == 1
+    line = issues_for(ds, "FLHA").iloc[0]
+    assert line["severity"] == "rejected" and "IST" in line["problem"] and "GMT+5:30" in line["problem"]
