@@ -252,23 +252,37 @@ def parse_months(value: object) -> tuple[float | None, str | None]:
     return (n * 12 if (m.group(2) or "").lower().startswith("y") else n), None
 
 
-_YES = {"yes", "y", "true", "1", "x", "✓", "✔"}
-_NO = {"no", "n", "false", "0"}
+_YES = {"yes", "y", "yep", "yeah", "yup", "true", "1", "x", "✓", "✔"}
+_NO = {"no", "n", "nope", "nah", "none", "false", "0"}
+_NOT_APPLICABLE = {"n a", "na", "not applicable"}
 
 
-def parse_yes_no(value: object) -> tuple[bool | None, str | None]:
-    """A Yes/No cell as a bool (None when blank)."""
+def parse_yes_no(value: object, lookup: dict[str, bool] | None = None) -> tuple[bool | None, str | None]:
+    """A Yes/No cell as a bool (None when blank or N/A), read by its first word: "Yes - tagged out",
+    "No, unit is fine". ``lookup`` (choice_key -> bool) holds the office's own wordings."""
     if is_blank(value):
         return None, None
     if isinstance(value, bool):
         return value, None
     text = clean_text(value) or ""
-    key = text.casefold()
-    if key in _YES or key.startswith("yes"):
+    if text.casefold() in _YES:
         return True, None
-    if key in _NO or key.startswith("no"):
+    key = choice_key(text)
+    if lookup and key in lookup:
+        return lookup[key], None
+    if key in _NOT_APPLICABLE:
+        return None, None
+    first = key.split(" ", 1)[0]
+    if first in _YES:
+        return True, None
+    if first in _NO:
         return False, None
     return None, f"'{text}' is not Yes or No."
+
+
+NOT_ONE_OF = "is not one of:"  # how an unknown choice is worded (normalise.values finds them by it)
+# What follows a known choice to explain it: "(no injury or damage)", "(s)", " - reported", ": see notes".
+_EXPLANATION = re.compile(r"\s*\([^)]*\)|\s+[-–—]\s+.*$|\s*:\s+.*$")
 
 
 def choice_key(text: str) -> str:
@@ -277,11 +291,19 @@ def choice_key(text: str) -> str:
 
 
 def parse_choice(value: object, lookup: dict[str, str], allowed: tuple[str, ...]) -> tuple[str | None, str | None]:
-    """A choice cell as its canonical value, given ``lookup`` from choice_key to value."""
+    """A choice cell as its canonical value, given ``lookup`` from choice_key to value.
+
+    An explanation after a known wording is ignored: "Near miss (no injury or damage)" is "Near miss",
+    "Minor defect(s) - reported" is "Minor defect".
+    """
     text = clean_text(value)
     if text is None:
         return None, None
     found = lookup.get(choice_key(text))
     if found is None:
-        return None, f"'{text}' is not one of: {', '.join(allowed)}."
+        head = _EXPLANATION.sub("", text)
+        if head and head != text:
+            found = lookup.get(choice_key(head))
+    if found is None:
+        return None, f"'{text}' {NOT_ONE_OF} {', '.join(allowed)}."
     return found, None

@@ -58,6 +58,13 @@ class _Issues:
         return frame.drop(columns=["_order", "_table"]).reset_index(drop=True)
 
 
+def choice_lookup(column: Column) -> dict[str, str]:
+    """choice_key -> canonical value of a choice column: its choices and built-in synonyms."""
+    lookup = {cells.choice_key(a): c for a, c in column.choice_aliases}
+    lookup.update({cells.choice_key(c): c for c in column.choices})
+    return lookup
+
+
 def _converter(column: Column, settings: Settings, roster: Roster | None,
                naive_zone: ZoneInfo | None = None) -> Callable[[object], tuple[Any, str | None]]:
     order = settings.date_order
@@ -81,8 +88,7 @@ def _converter(column: Column, settings: Settings, roster: Roster | None,
     if column.kind is Kind.YESNO:
         return cells.parse_yes_no
     if column.kind is Kind.CHOICE:
-        lookup = {cells.choice_key(c): c for c in column.choices}
-        lookup.update({cells.choice_key(a): c for a, c in column.choice_aliases})
+        lookup = choice_lookup(column)
         return lambda v: cells.parse_choice(v, lookup, column.choices)
     if column.kind is Kind.NAME and roster is not None:
         def name(v: object) -> tuple[str | None, str | None]:

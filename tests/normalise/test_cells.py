@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipeline.normalise import cells
+from pipeline.normalise.tables import choice_lookup
+from pipeline.schema import BY_KEY
 
 
 @pytest.mark.parametrize(
@@ -166,3 +168,52 @@ def test_an_ambiguous_or_unknown_zone_is_a_problem_not_a_guess(value: str, words
 def test_a_date_ignores_the_zone_it_was_written_with() -> None:
     """Without a company zone (Date columns) the wall-clock date as written is kept."""
     assert cells.parse_datetime("2026/09/27 11:00:00 PM GMT+3", "MDY") == (datetime(2026, 9, 27, 23, 0), None)
+
+
+def _read(table: str, column: str, value: str) -> tuple[str | None, str | None]:
+    col = BY_KEY[table].column(column)
+    return cells.parse_choice(value, choice_lookup(col), col.choices)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "expected"),
+    [
+        ("incident", "type", "Near miss (no injury or damage)", "Near Miss"),
+        ("incident", "type", "Close call", "Near Miss"),
+        ("incident", "type", "First Aid - band-aid in the truck", "First Aid"),
+        ("incident", "type", "Motor vehicle incident", "Vehicle"),
+        ("pre_start", "result", "No defects", "Pass"),
+        ("pre_start", "result", "Good to go", "Pass"),
+        ("pre_start", "result", "Pass", "Pass"),
+        ("pre_start", "result", "Minor defect(s) - reported", "Minor Defect"),
+        ("pre_start", "result", "Major defect(s) - do not operate", "Fail"),
+        ("pre_start", "result", "Failed", "Fail"),
+        ("corrective_actions", "source", "Pre-trip", "Pre-Start"),
+        ("corrective_actions", "source", "Hazard Assessment", "Hazard"),
+        ("corrective_actions", "source", "FLHA", "FLHA"),
+        ("corrective_actions", "source", "Field Level Hazard Assessment", "FLHA"),
+        ("hazard_register", "risk", "H", "High"),
+        ("hazard_register", "risk", "M", "Medium"),
+        ("hazard_register", "risk", "l", "Low"),
+    ],
+)
+def test_the_office_and_crews_own_wordings_map_to_the_canonical_choice(table: str, column: str, value: str,
+                                                                       expected: str) -> None:
+    assert _read(table, column, value) == (expected, None)
+
+
+def test_an_explanation_after_an_unknown_wording_does_not_make_it_known() -> None:
+    value, problem = _read("incident", "type", "Cut hand (no first aid)")
+    assert value is None and problem is not None and "Cut hand (no first aid)" in problem
+
+
+@pytest.mark.parametrize(("value", "expected"), [("Yes - tagged out", True), ("No, unit is fine", False),
+                                                 ("yes, parked and locked", True), ("Nope", False),
+                                                 ("N/A", None)])
+def test_yes_no_is_read_by_its_first_word(value: str, expected: bool | None) -> None:
+    assert cells.parse_yes_no(value) == (expected, None)
+
+
+@pytest.mark.parametrize("value", ["Not sure", "Nobody checked", "Tagged"])
+def test_yes_no_does_not_guess_from_a_word_that_only_starts_like_no(value: str) -> None:
+    assert cells.parse_yes_no(value)[1] is not None
