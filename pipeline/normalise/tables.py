@@ -7,7 +7,7 @@ needed are dropped from the row (and listed); the row is still used.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -58,15 +58,19 @@ class _Issues:
         return frame.drop(columns=["_order", "_table"]).reset_index(drop=True)
 
 
-def choice_lookup(column: Column) -> dict[str, str]:
-    """choice_key -> canonical value of a choice column: its choices and built-in synonyms."""
+def choice_lookup(column: Column, office: Mapping[str, str] | None = None) -> dict[str, str]:
+    """choice_key -> canonical value of a choice column: its choices, built-in synonyms, then the office's own
+    wordings from the config [values] (which win)."""
     lookup = {cells.choice_key(a): c for a, c in column.choice_aliases}
     lookup.update({cells.choice_key(c): c for c in column.choices})
+    lookup.update({cells.choice_key(a): c for a, c in (office or {}).items()})
     return lookup
 
 
-def _converter(column: Column, settings: Settings, roster: Roster | None,
-               naive_zone: ZoneInfo | None = None) -> Callable[[object], tuple[Any, str | None]]:
+def _converter(column: Column, settings: Settings, roster: Roster | None, naive_zone: ZoneInfo | None = None,
+               office: Mapping[str, str] | None = None) -> Callable[[object], tuple[Any, str | None]]:
+    """The cell converter of one column. ``naive_zone``: the tab's own zone (Timestamps without a stated zone);
+    ``office``: the config's [values] for this column (office wording -> canonical value)."""
     order = settings.date_order
     if column.kind is Kind.TIMESTAMP:
         company = settings.zone
@@ -86,9 +90,12 @@ def _converter(column: Column, settings: Settings, roster: Roster | None,
             return number, problem
         return bounded
     if column.kind is Kind.YESNO:
-        return cells.parse_yes_no
+        if not office:
+            return cells.parse_yes_no
+        answers = {cells.choice_key(a): c == "Yes" for a, c in office.items()}
+        return lambda v: cells.parse_yes_no(v, answers)
     if column.kind is Kind.CHOICE:
-        lookup = choice_lookup(column)
+        lookup = choice_lookup(column, office)
         return lambda v: cells.parse_choice(v, lookup, column.choices)
     if column.kind is Kind.NAME and roster is not None:
         def name(v: object) -> tuple[str | None, str | None]:
@@ -169,7 +176,8 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
         if pos is None:
             columns[col.key] = [None] * n
             continue
-        convert = _converter(col, settings, roster if table.key != "workers" else None, _naive_zone(tab, settings))
+        convert = _converter(col, settings, roster if table.key != "workers" else None, _naive_zone(tab, settings),
+                             settings.values.get(table.key, {}).get(col.key))
         cache: dict[object, tuple[Any, str | None]] = {}
         if len(pos) == 1:
             p = pos[0]

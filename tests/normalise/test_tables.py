@@ -7,7 +7,7 @@ from datetime import datetime
 import pandas as pd
 
 from pipeline.normalise import normalise
-from pipeline.settings import Settings
+from pipeline.settings import Settings, settings_from_dict
 from pipeline.sources.base import Tab, Workbook
 from tests.builders import dataset, tab
 
@@ -241,3 +241,18 @@ def test_an_ambiguous_zone_rejects_the_row_with_the_fix() -> None:
     assert len(ds.table("flha")) == 1
     line = issues_for(ds, "FLHA").iloc[0]
     assert line["severity"] == "rejected" and "IST" in line["problem"] and "GMT+5:30" in line["problem"]
+
+
+def test_the_offices_own_wordings_from_the_config_are_read_on_top_of_the_built_in_ones() -> None:
+    config = settings_from_dict({"values": {"pre_start": {"result": {"Unit OK": "Pass", "Minor defect": "Fail"},
+                                                          "out_of_service": {"Parked and locked out": "Yes"}}}})
+    base = {"Timestamp": "2026/10/13 7:41:09 AM GMT-6", "Operator": "Priya Sandhu", "Unit": "T-101"}
+    rows = [dict(base, Result="Unit OK", **{"Out Of Service": "No, unit is fine"}),
+            dict(base, Unit="T-102", Result="Minor defect(s) - reported",
+                 **{"Out Of Service": "Parked and locked out"}),
+            dict(base, Unit="T-103", Result="Good to go")]
+    ds = dataset({"workers": WORKERS, "pre_start": rows}, config)
+    ps = ds.table("pre_start").sort_values("unit")
+    assert list(ps["result"]) == ["Pass", "Fail", "Pass"]  # the office's "Minor defect" means Fail to them
+    assert list(ps["out_of_service"]) == [False, True, None]
+    assert issues_for(ds, "Pre-Start").empty
