@@ -255,6 +255,7 @@ def parse_months(value: object) -> tuple[float | None, str | None]:
 _YES = {"yes", "y", "yep", "yeah", "yup", "true", "1", "x", "✓", "✔"}
 _NO = {"no", "n", "nope", "nah", "none", "false", "0"}
 _NOT_APPLICABLE = {"n a", "na", "not applicable"}
+NOT_YES_NO = "is not Yes or No"  # how an unknown yes/no answer is worded (normalise.values finds them by it)
 
 
 def parse_yes_no(value: object, lookup: dict[str, bool] | None = None) -> tuple[bool | None, str | None]:
@@ -277,7 +278,7 @@ def parse_yes_no(value: object, lookup: dict[str, bool] | None = None) -> tuple[
         return True, None
     if first in _NO:
         return False, None
-    return None, f"'{text}' is not Yes or No."
+    return None, f"'{text}' {NOT_YES_NO}."
 
 
 NOT_ONE_OF = "is not one of:"  # how an unknown choice is worded (normalise.values finds them by it)

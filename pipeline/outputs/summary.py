@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ..checks.audit import SELF_ASSESSMENT_NOTE, Findings
 from ..normalise.dataset import Dataset
+from ..normalise.values import unmapped_values_text
 from ..schema import TABLES
 from ..sources.base import Workbook
 
@@ -90,6 +91,10 @@ def doctor_text(source: str, workbook: Workbook, dataset: Dataset) -> tuple[str,
         lines.append("")
         lines.append("Worth a look:")
         lines.extend(f"  {p}" for p in notes["problem"])
+    unmapped = unmapped_values_text(dataset)
+    if unmapped:
+        lines.append("")
+        lines.extend(unmapped)
     lines.append("")
     lines.append(f"Data issues: {len(issues)} ({int((issues['severity'] == 'rejected').sum())} rows not used). "
                  "`secor sync` lists them on Dashboard - Data Issues.")
