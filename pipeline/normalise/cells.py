@@ -34,6 +34,7 @@ _NUMERIC = re.compile(
 _WORDY = re.compile(r"^(?:(\d{1,2})[ \-]([A-Za-z]{3,9})\.?,?[ \-](\d{4})"
                     r"|([A-Za-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4}))"
                     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?" + _AMPM + _ZONE + r")?$")
+_IGNORED = ""  # the zone token of a date, which is not read
 _OFFSET = re.compile(r"^(?:GMT|UTC)?([+-])(\d{1,2}):?(\d{2})?$")
 
 # Zone abbreviations a Forms CSV download writes, as hours from UTC. Each names standard or daylight time
@@ -45,9 +46,12 @@ ZONE_ABBREVIATIONS: dict[str, float] = {
     "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10,
     "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
 }
+# "Mountain Time" without standard or daylight: the zone's own rule on that date says which.
+GENERIC_ZONES = {"AT": "America/Halifax", "ET": "America/Toronto", "CT": "America/Winnipeg",
+                 "MT": "America/Edmonton", "PT": "America/Vancouver"}
 # Abbreviations with several common meanings are not guessed: the cell is a problem naming the fix.
-AMBIGUOUS_ZONES = {"IST": "India, Ireland or Israel", "SST": "Samoa or Singapore", "CT": "US Central or China",
-                   "ET": "Eastern", "PT": "Pacific", "MT": "Mountain", "AT": "Atlantic"}
+AMBIGUOUS_ZONES = {"IST": "India, Ireland or Israel", "SST": "Samoa or Singapore", "GST": "Gulf or South Georgia",
+                   "ECT": "Ecuador or Eastern Caribbean"}
 
 
 def is_blank(value: object) -> bool:
@@ -120,6 +124,8 @@ def _zone(token: str | None, text: str) -> tuple[tzinfo | None, str | None]:
         return timezone(timedelta(minutes=-minutes if sign == "-" else minutes)), None
     if token in ZONE_ABBREVIATIONS:
         return timezone(timedelta(hours=ZONE_ABBREVIATIONS[token])), None
+    if token in GENERIC_ZONES:
+        return ZoneInfo(GENERIC_ZONES[token]), None
     if token in AMBIGUOUS_ZONES:
         return None, (f"'{text}': the time zone '{token}' can mean {AMBIGUOUS_ZONES[token]}, so it is not guessed; "
                       "replace it with the offset (e.g. GMT+5:30), or download the responses from the form's "
@@ -130,27 +136,30 @@ def _zone(token: str | None, text: str) -> tuple[tzinfo | None, str | None]:
 
 def _stamp(y: int, mo: int, d: int, hh: str | None, mi: str | None, ss: str | None, ampm: str | None,
            zone: str | None, text: str) -> tuple[datetime | None, str | None]:
-    tz, problem = _zone(zone, text)
+    tz, problem = _zone(zone, text) if zone != _IGNORED else (None, None)
     if problem:
         return None, problem
     return datetime(y, mo, d, _hour(int(hh or 0), ampm), int(mi or 0), int(ss or 0), tzinfo=tz), None
 
 
 @lru_cache(maxsize=65536)
-def parse_text_datetime(text: str, order: str) -> tuple[datetime | None, str | None]:
+def parse_text_datetime(text: str, order: str, zones: bool = True) -> tuple[datetime | None, str | None]:
     """Parse a text date/time: ISO, numeric in the given order (MDY/DMY), or with a month name.
 
     A stated zone or offset ("GMT-6", "MDT", "Z") gives an aware datetime; otherwise it is naive.
+    With ``zones`` False (dates) a stated zone is ignored, even one that cannot be read.
     """
     s = text.strip()
     try:
         m = _ISO.match(s)
         if m:
             y, mo, d, hh, mi, ss, zone = m.groups()
+            zone = zone if zones or zone is None else _IGNORED
             return _stamp(int(y), int(mo), int(d), hh, mi, ss, None, zone, text)
         m = _NUMERIC.match(s)
         if m:
             a, b, c, hh, mi, ss, ampm, zone = m.groups()
+            zone = zone if zones or zone is None else _IGNORED
             if len(a) == 4:  # 2026/11/21 is year first whatever the order
                 y, mo, d = int(a), int(b), int(c)
             else:
@@ -165,6 +174,7 @@ def parse_text_datetime(text: str, order: str) -> tuple[datetime | None, str | N
         m = _WORDY.match(s)
         if m:
             d1, mon1, y1, mon2, d2, y2, hh, mi, ss, ampm, zone = m.groups()
+            zone = zone if zones or zone is None else _IGNORED
             mon = (mon1 or mon2)[:3].lower()
             if mon not in _MONTHS:
                 return None, f"'{text}' is not a date this program can read; use YYYY-MM-DD."
@@ -204,7 +214,7 @@ def parse_datetime(value: object, order: str, zone: ZoneInfo | None = None,
         if problem:
             return None, problem
     else:
-        moment, problem = parse_text_datetime(str(value), order)
+        moment, problem = parse_text_datetime(str(value), order, zone is not None)
         if problem:
             return None, problem
     assert moment is not None

@@ -125,6 +125,9 @@ EDMONTON = ZoneInfo("America/Edmonton")  # the default company zone: MDT (UTC-6)
         ("2026/10/13 9:00:00 a.m. MDT", datetime(2026, 10, 13, 9, 0, 0)),
         ("2026/12/13 9:00:00 a.m. MST", datetime(2026, 12, 13, 9, 0, 0)),
         ("2026/12/13 9:00:00 a.m. EST", datetime(2026, 12, 13, 7, 0, 0)),
+        # "ET" without standard or daylight: Toronto's rule on the day (EDT in July, EST in December).
+        ("2026/07/13 9:00:00 AM ET", datetime(2026, 7, 13, 7, 0, 0)),
+        ("2026/12/13 9:00:00 AM ET", datetime(2026, 12, 13, 7, 0, 0)),
         # A Sheet CSV download: no zone, so already company time.
         ("4/9/2026 15:22:41", datetime(2026, 4, 9, 15, 22, 41)),
         # ISO with Z or an offset.
@@ -217,3 +220,7 @@ def test_yes_no_is_read_by_its_first_word(value: str, expected: bool | None) -> 
 @pytest.mark.parametrize("value", ["Not sure", "Nobody checked", "Tagged"])
 def test_yes_no_does_not_guess_from_a_word_that_only_starts_like_no(value: str) -> None:
     assert cells.parse_yes_no(value)[1] is not None
+
+
+def test_a_date_with_an_unreadable_zone_is_still_a_date() -> None:
+    assert cells.parse_datetime("2026/09/27 9:00:00 AM IST", "MDY") == (datetime(2026, 9, 27, 9, 0), None)
