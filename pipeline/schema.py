@@ -76,6 +76,37 @@ RISKS = ("High", "Medium", "Low")
 SOURCES = ("Inspection", "Pre-Start", "Incident", "Hazard", "FLHA", "Audit", "Other")
 FREQUENCIES = ("Daily", "Weekly", "Monthly", "Quarterly", "Annually")
 INCIDENT_TYPES = ("Near Miss", "First Aid", "Medical Aid", "Lost Time", "Property Damage", "Vehicle")
+# Alberta's NSC Standard 13 trip inspection: a minor defect is reported and fixed, a major one means the unit
+# may not be driven (Fail = do not operate).
+PRE_START_RESULTS = ("Pass", "Minor Defect", "Fail")
+
+# Built-in synonyms: the crew's and office's common wordings -> the canonical value. Case, spacing and
+# punctuation do not matter, and an explanation after a known wording ("Near miss (no injury or damage)",
+# "Minor defect(s) - reported") is ignored (cells.parse_choice). Offices add their own under [values].
+RISK_ALIASES = (("h", "High"), ("hi", "High"), ("high risk", "High"), ("m", "Medium"), ("med", "Medium"),
+                ("mod", "Medium"), ("moderate", "Medium"), ("medium risk", "Medium"), ("l", "Low"), ("lo", "Low"),
+                ("low risk", "Low"))
+SOURCE_ALIASES = (("prestart", "Pre-Start"), ("pre start", "Pre-Start"), ("pre trip", "Pre-Start"),
+                  ("pretrip", "Pre-Start"), ("pre trip inspection", "Pre-Start"), ("pre start inspection", "Pre-Start"),
+                  ("trip inspection", "Pre-Start"), ("equipment inspection", "Pre-Start"),
+                  ("workplace inspection", "Inspection"), ("site inspection", "Inspection"),
+                  ("hazard assessment", "Hazard"), ("hazard register", "Hazard"), ("hazard id", "Hazard"),
+                  ("hazard identification", "Hazard"), ("field level hazard assessment", "FLHA"),
+                  ("incident report", "Incident"), ("near miss", "Incident"), ("investigation", "Incident"),
+                  ("internal audit", "Audit"), ("external audit", "Audit"), ("secor audit", "Audit"))
+PRE_START_ALIASES = (("passed", "Pass"), ("ok", "Pass"), ("good", "Pass"), ("no defects", "Pass"),
+                     ("no defect", "Pass"), ("no defects found", "Pass"), ("good to go", "Pass"),
+                     ("all good", "Pass"), ("minor defect", "Minor Defect"), ("minor defects", "Minor Defect"),
+                     ("minor", "Minor Defect"), ("failed", "Fail"), ("major defect", "Fail"),
+                     ("major defects", "Fail"), ("major", "Fail"), ("do not operate", "Fail"),
+                     ("out of service", "Fail"))
+INCIDENT_ALIASES = (("nearmiss", "Near Miss"), ("close call", "Near Miss"), ("near miss close call", "Near Miss"),
+                    ("first aid only", "First Aid"), ("first aid injury", "First Aid"),
+                    ("medical treatment", "Medical Aid"), ("medical aid injury", "Medical Aid"),
+                    ("lti", "Lost Time"), ("lost time injury", "Lost Time"), ("lost time incident", "Lost Time"),
+                    ("equipment damage", "Property Damage"), ("damage", "Property Damage"), ("mva", "Vehicle"),
+                    ("mvi", "Vehicle"), ("motor vehicle", "Vehicle"), ("motor vehicle incident", "Vehicle"),
+                    ("vehicle incident", "Vehicle"), ("motor vehicle accident", "Vehicle"))
 
 TABLES: tuple[Table, ...] = (
     Table("workers", "Workers", (
@@ -109,20 +140,19 @@ TABLES: tuple[Table, ...] = (
         _c("task", "Task", Kind.TEXT, True, "Job", "Activity", "Job Task"),
         _c("hazard", "Hazard", Kind.TEXT, True, "Hazards", "Hazard Description"),
         _c("risk", "Risk", Kind.CHOICE, False, "Risk Level", "Risk Rating", "Rating",
-           choices=RISKS, choice_aliases=(("h", "High"), ("m", "Medium"), ("med", "Medium"), ("l", "Low"),
-                                          ("moderate", "Medium"))),
+           choices=RISKS, choice_aliases=RISK_ALIASES),
         _c("controls", "Controls", Kind.TEXT, False, "Control", "Control Measures", "Controls In Place"),
         _c("owner", "Owner", Kind.NAME, False, "Responsible", "Assigned To"),
         _c("identified", "Identified", Kind.DATE, False, "Date Identified", "Identified On", "Date"),
         _c("reviewed", "Reviewed", Kind.DATE, False, "Date Reviewed", "Last Reviewed", "Review Date"),
         _c("status", "Status", Kind.CHOICE, False, choices=("Open", "Controlled"),
-           choice_aliases=(("closed", "Controlled"), ("in place", "Controlled"))),
+           choice_aliases=(("closed", "Controlled"), ("in place", "Controlled"), ("controls in place", "Controlled"),
+                           ("complete", "Controlled"), ("done", "Controlled"))),
     ), aliases=("Hazards", "Hazard Log", "Hazard Assessment")),
     Table("corrective_actions", "Corrective Actions", (
         _c("action_id", "Action ID", Kind.TEXT, True, "ID", "CA ID", "Action No", "Action Number", "CA No"),
         _c("source", "Source", Kind.CHOICE, False, "Source Type", "Origin", choices=SOURCES,
-           choice_aliases=(("prestart", "Pre-Start"), ("pre start", "Pre-Start"), ("workplace inspection",
-                                                                                   "Inspection"))),
+           choice_aliases=SOURCE_ALIASES),
         _c("source_ref", "Source Ref", Kind.TEXT, False, "Source Reference", "Reference", "Ref", "Record ID",
            "Finding ID"),
         _c("description", "Description", Kind.TEXT, True, "Action", "Corrective Action", "Details"),
@@ -174,7 +204,7 @@ TABLES: tuple[Table, ...] = (
         _c("operator", "Operator", Kind.NAME, True, "Name", "Your Name", "Driver", "Operator Name"),
         _c("unit", "Unit", Kind.TEXT, True, "Unit Number", "Unit No", "Equipment", "Vehicle", "Unit #"),
         _c("result", "Result", Kind.CHOICE, True, "Overall Result", "Inspection Result", "Pass Fail",
-           choices=("Pass", "Fail"), choice_aliases=(("passed", "Pass"), ("ok", "Pass"), ("failed", "Fail"))),
+           choices=PRE_START_RESULTS, choice_aliases=PRE_START_ALIASES),
         _c("defects", "Defects", Kind.TEXT, False, "Defects Found", "Deficiencies", "Issues", "Describe Any Defects",
            "Defects Noted", "List Any Defects", "Defects Or Concerns", "Describe Defects"),
         _c("out_of_service", "Out Of Service", Kind.YESNO, False, "Unit Out Of Service", "OOS",
@@ -203,9 +233,7 @@ TABLES: tuple[Table, ...] = (
         _c("reporter", "Reporter", Kind.NAME, True, "Reported By", "Your Name", "Name"),
         _c("type", "Type", Kind.CHOICE, True, "Incident Type", "Type Of Incident", "Category",
            choices=INCIDENT_TYPES,
-           choice_aliases=(("nearmiss", "Near Miss"), ("near-miss", "Near Miss"), ("close call", "Near Miss"),
-                           ("lti", "Lost Time"), ("lost time injury", "Lost Time"), ("mva", "Vehicle"),
-                           ("motor vehicle", "Vehicle"))),
+           choice_aliases=INCIDENT_ALIASES),
         _c("description", "Description", Kind.TEXT, True, "What Happened", "Incident Description", "Details"),
         _c("immediate_cause", "Immediate Cause", Kind.TEXT, False, "Direct Cause"),
         _c("root_cause", "Root Cause", Kind.TEXT, False, "Root Causes", "Underlying Cause", "Basic Cause"),

@@ -8,6 +8,7 @@ that ``[source] credentials`` points to.
 from __future__ import annotations
 
 import dataclasses
+import json
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -134,6 +135,8 @@ class Settings:
     tables: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # table key -> {column key -> extra header aliases}
     headers: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    # table key -> {column key -> {office wording -> canonical value}}, on top of the built-in synonyms
+    values: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     audit: AuditSettings = field(default_factory=AuditSettings)
     google: GoogleSettings = field(default_factory=GoogleSettings)
     pack: PackSettings = field(default_factory=PackSettings)
@@ -204,7 +207,7 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
                 raise SecorError(f"'[{key}]' must be a section.")
             cls = {f.name: f for f in fields(Settings)}[key].default_factory  # type: ignore[misc]
             top[key] = _build(cls, value, f"{key}.")
-        elif key in ("tables", "headers") and not isinstance(value, dict):
+        elif key in ("tables", "headers", "values") and not isinstance(value, dict):
             raise SecorError(f"'[{key}]' must be a section.", fix="See secor.example.toml.")
         elif key == "tables":
             mapping: dict[str, tuple[str, ...]] = {}
@@ -227,6 +230,8 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
                         )
                     headers.setdefault(table, {})[col] = _coerce(names, tuple[str, ...], f"headers.{table}.{col}")
             top["headers"] = headers
+        elif key == "values":
+            top["values"] = _values(value)
         else:
             top[key] = value
     settings = _build(Settings, top, "")
@@ -238,6 +243,42 @@ def settings_from_dict(data: dict[str, Any]) -> Settings:
         raise SecorError("'date_order' must be \"MDY\" or \"DMY\".")
     _validate(settings)
     return settings
+
+
+def _values(data: dict[str, Any]) -> dict[str, dict[str, dict[str, str]]]:
+    """[values.<table>.<column>] "office wording" = "Canonical": checked against the schema's choices."""
+    from .normalise.cells import choice_key
+    from .schema import BY_KEY, Kind
+
+    mappable = {t.key: {c.key: c for c in t.columns if c.kind in (Kind.CHOICE, Kind.YESNO)} for t in BY_KEY.values()}
+    tables_with = ", ".join(k for k, cols in mappable.items() if cols)
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for table, cols in data.items():
+        if table not in BY_KEY or not mappable[table]:
+            raise SecorError(f"'[values.{table}]' is not a table with choices.", fix=f"Use one of: {tables_with}.")
+        if not isinstance(cols, dict):
+            raise SecorError(f"'[values.{table}]' must hold one section per column, e.g. "
+                             f"[values.{table}.{next(iter(mappable[table]))}].")
+        for col, mapping in cols.items():
+            column = mappable[table].get(col)
+            if column is None:
+                listed = "; ".join(f"{k} ({', '.join(c.choices or ('Yes', 'No'))})" for k, c in mappable[table].items())
+                raise SecorError(f"'[values.{table}.{col}]': {BY_KEY[table].title} has no choice column '{col}'.",
+                                 fix=f"Use one of: {listed}.")
+            if not isinstance(mapping, dict):
+                raise SecorError(f"'[values.{table}] {col}' must be a section of \"wording\" = \"Value\" lines, "
+                                 f"e.g. [values.{table}.{col}].")
+            allowed = column.choices or ("Yes", "No")
+            canonical = {choice_key(a): a for a in allowed}
+            for wording, target in mapping.items():
+                shown = json.dumps(target, ensure_ascii=False)
+                line = f"[values.{table}.{col}] {json.dumps(wording, ensure_ascii=False)} = {shown}"
+                found = canonical.get(choice_key(target)) if isinstance(target, str) else None
+                if found is None:
+                    raise SecorError(f"'{line}': {shown} is not a {column.title} of {BY_KEY[table].title}.",
+                                     fix=f"Use one of: {', '.join(allowed)}.")
+                out.setdefault(table, {}).setdefault(col, {})[wording] = found
+    return out
 
 
 def _one_of(where: str, value: str, allowed: tuple[str, ...]) -> None:

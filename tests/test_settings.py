@@ -25,7 +25,9 @@ def test_every_setting_is_documented_in_the_example() -> None:
             assert f"[{f.name}]" in text
             for sub in dataclasses.fields(default):
                 assert f"\n{sub.name} = " in text, f"[{f.name}] {sub.name} is not in secor.example.toml"
-        elif f.name not in ("tables", "headers"):
+        elif f.name in ("tables", "headers", "values"):
+            assert f"\n[{f.name}]\n" in text, f"[{f.name}] is not in secor.example.toml"
+        else:
             assert f"\n{f.name} = " in text or text.startswith(f"{f.name} = "), f.name
 
 
@@ -43,6 +45,12 @@ def test_values_override_defaults() -> None:
     ({"date_order": "YMD"}, "MDY"),
     ({"source": {"backend": "gogle"}}, "source.backend"),
     ({"tables": "x"}, "must be a section"),
+    ({"values": {"incidents": {}}}, r"\[values.incidents\]' is not a table with choices. Use one of: .*incident"),
+    ({"values": {"incident": {"kind": {"Cut": "First Aid"}}}}, "no choice column 'kind'. Use one of: type"),
+    ({"values": {"incident": {"type": {"Cut hand": "Cut"}}}},
+     r'\[values.incident.type\] "Cut hand" = "Cut"\': "Cut" is not a Type of Incident. Use one of: Near Miss, '),
+    ({"values": {"pre_start": {"out_of_service": {"Parked": "Maybe"}}}}, "Use one of: Yes, No"),
+    ({"values": {"incident": {"type": "First Aid"}}}, "must be a section"),
     ({"google": {"timeout_seconds": 0}}, "more than 0"),
     ({"schedule": {"sync_at": "6am"}}, "like \"06:00\""),
     ({"schedule": {"pack_day": 31}}, "1 to 28"),
@@ -56,3 +64,18 @@ def test_wrong_settings_are_clear_errors(data: dict[str, object], words: str) ->
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SecorError, match="not found"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_values_map_office_wordings_to_the_canonical_value_forgivingly() -> None:
+    s = settings_from_dict({"values": {"incident": {"type": {"Cut hand": "first aid"}},
+                                       "pre_start": {"out_of_service": {"Parked": "yes"}}}})
+    assert s.values == {"incident": {"type": {"Cut hand": "First Aid"}},
+                        "pre_start": {"out_of_service": {"Parked": "Yes"}}}
+
+
+def test_values_from_toml_sections(tmp_path: Path) -> None:
+    path = tmp_path / "secor.toml"
+    path.write_text('[values.incident.type]\n"Close call (nobody hurt)" = "Near Miss"\n"Cut hand" = "First Aid"\n',
+                    encoding="utf-8")
+    assert load_settings(path).values == {"incident": {"type": {"Close call (nobody hurt)": "Near Miss",
+                                                                 "Cut hand": "First Aid"}}}

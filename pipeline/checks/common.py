@@ -20,12 +20,27 @@ from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 
-# What crews write in a Defects / Deficiencies cell to say there are none.
+# What crews write in a Defects / Deficiencies cell to say there are none (as text_keys).
 NO_DEFECT_ANSWERS = frozenset({
     "no", "n", "na", "n a", "none", "nil", "nothing", "0", "no defects", "no defect", "none found",
     "nothing found", "no deficiencies", "no deficiency", "no issues", "no issue", "nothing to report", "all good",
-    "good", "ok", "okay", "all ok", "none noted", "nothing noted",
+    "good", "ok", "okay", "all ok", "none noted", "nothing noted", "good to go", "all clear", "not applicable",
+    "pass", "passed", "fine", "all fine", "everything good", "everything ok", "all good to go", "good to go today",
+    "nothing to note", "nothing new", "nothing major",
 })
+# ... and the longer ways of saying it: "No deficiencies noted.", "None at this time", "Nothing to report today":
+# a no-word first, then only these words. "No brake lights" names a defect and is one.
+_NONE_WORDS = frozenset({"no", "none", "nil", "nothing", "zero", "nope"})
+_FILLER_WORDS = frozenset({
+    "defect", "defects", "deficiency", "deficiencies", "issue", "issues", "problem", "problems", "concern",
+    "concerns", "found", "noted", "observed", "identified", "seen", "to", "report", "reported", "at", "this", "time",
+    "today", "all", "good", "ok", "okay", "of", "any", "visible", "apparent", "known", "new", "other", "further",
+    "action", "actions", "required", "needed", "necessary", "hazards", "the", "on", "unit", "noticed", "for", "now",
+    "major", "minor", "outstanding",
+})
+# Pre-start Results that are a defect to follow up: Minor Defect (report and fix) and Fail (a major defect: the
+# unit may not be driven). Only Fail takes the unit out of service when Out Of Service is not answered.
+DEFECT_RESULTS = ("Minor Defect", "Fail")
 
 # Answers that fill a signature / "communicated" cell without meaning yes.
 NEGATIVE_ANSWERS = frozenset({
@@ -62,10 +77,25 @@ def filled(series: pd.Series) -> pd.Series:
     return keys(series) != ""
 
 
+def is_no_defect_answer(key: str) -> bool:
+    """True when a text_key says there is nothing to report: "none", "N/A", "Good to go", "No deficiencies
+    noted.", "Nothing to report at this time" (see NO_DEFECT_ANSWERS)."""
+    if key in NO_DEFECT_ANSWERS:
+        return True
+    first, _, rest = key.partition(" ")
+    return first in _NONE_WORDS and all(w in _FILLER_WORDS for w in rest.split())
+
+
 def reports_defect(series: pd.Series) -> pd.Series:
-    """True where a Defects / Deficiencies cell reports something ("None", "N/A", "nil" report nothing)."""
+    """True where a Defects / Deficiencies cell reports something (see is_no_defect_answer: those report nothing)."""
     k = keys(series)
-    return (k != "") & ~k.isin(NO_DEFECT_ANSWERS)
+    flags = {u: u != "" and not is_no_defect_answer(u) for u in k.unique()}
+    return k.map(flags).astype(bool)
+
+
+def pre_start_defect(pre_start: pd.DataFrame) -> pd.Series:
+    """True where a pre-start found a defect to follow up: Result Minor Defect or Fail, or Defects written."""
+    return pre_start["result"].isin(DEFECT_RESULTS) | reports_defect(pre_start["defects"])
 
 
 def affirmed(series: pd.Series) -> pd.Series:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..normalise.dataset import Dataset
 from ..settings import Settings
-from .common import filled, reports_defect
+from .common import filled, pre_start_defect, reports_defect
 
 # Columns of the deficiencies frame, in this order.
 # id: the stable record ID (PS-..., INS-..., INC-...) or the Action ID / Hazard ID the office uses.
@@ -67,10 +67,13 @@ def _frame(**columns: object) -> pd.DataFrame:
 
 def _pre_starts(data: Dataset, settings: Settings) -> pd.DataFrame:
     ps = data.table("pre_start")
-    ps = ps[(ps["result"] == "Fail") | reports_defect(ps["defects"])]
-    oos = ps["out_of_service"].fillna(False).astype(bool)
+    ps = ps[pre_start_defect(ps)]
+    # Out of service as answered; unanswered, a Fail (major defect: do not operate) is, a Minor Defect is not.
+    oos = ps["out_of_service"].where(ps["out_of_service"].notna(), ps["result"] == "Fail").astype(bool)
     days = oos.map({True: settings.audit.due_days_out_of_service, False: settings.audit.due_days_default})
-    description = ps["defects"].where(reports_defect(ps["defects"]), "Pre-start failed (no defect written)")
+    unwritten = ps["result"].map({"Minor Defect": "Pre-start: minor defect (no defect written)"}).fillna(
+        "Pre-start failed (no defect written)")
+    description = ps["defects"].where(reports_defect(ps["defects"]), unwritten)
     return _frame(id=ps["id"], source="Pre-Start", found=ps["date"], description=description,
                   unit_or_site=ps["unit"], default_due=ps["date"] + pd.to_timedelta(days, unit="D"),
                   closed=ps["closed"], table="Pre-Start", row=ps["row"])

@@ -16,6 +16,7 @@ from .common import (
     keys,
     missing_table,
     plural,
+    pre_start_defect,
     refs,
     reports_defect,
     window_words,
@@ -169,7 +170,7 @@ def defects_followed_up(ctx: AuditContext) -> CheckResult:
     ca = ctx.data.table("corrective_actions")
     linked = set(ref_key(ca.loc[ca["raised"] <= ctx.as_of_ts, "source_ref"])) - {""}
     ps = ctx.data.table("pre_start")
-    ps = ps[in_window(ctx, ps["date"]) & ((ps["result"] == "Fail") | reports_defect(ps["defects"]))]
+    ps = ps[in_window(ctx, ps["date"]) & pre_start_defect(ps)]
     ps_ok = ref_key(ps["id"]).isin(linked) | (ps["closed"] <= ctx.as_of_ts) | affirmed(ps["action_taken"])
     ins = ctx.data.table("workplace_inspection")
     ins = ins[in_window(ctx, ins["date"]) & reports_defect(ins["deficiencies"])]

@@ -47,7 +47,7 @@ def doctor(source: str | None, config: str | None) -> None:
     workbook = src.read()
     dataset = normalise(workbook, settings)
     access = src.access_lines() if hasattr(src, "access_lines") and not workbook.problems else []
-    text, ok = doctor_text(src.describe(), workbook, dataset, access)
+    text, ok = doctor_text(src.describe(), workbook, dataset, access, settings)
     click.echo(text)
     raise SystemExit(0 if ok else 1)
 

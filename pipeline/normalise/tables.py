@@ -8,7 +8,7 @@ needed are dropped from the row (and listed); the row is still used.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -61,9 +61,24 @@ class _Issues:
         return frame.drop(columns=["_order", "_table"]).reset_index(drop=True)
 
 
-def _converter(column: Column, settings: Settings, roster: Roster | None) -> Callable[[object], tuple[Any, str | None]]:
+def choice_lookup(column: Column, office: Mapping[str, str] | None = None) -> dict[str, str]:
+    """choice_key -> canonical value of a choice column: its choices, built-in synonyms, then the office's own
+    wordings from the config [values] (which win)."""
+    lookup = {cells.choice_key(a): c for a, c in column.choice_aliases}
+    lookup.update({cells.choice_key(c): c for c in column.choices})
+    lookup.update({cells.choice_key(a): c for a, c in (office or {}).items()})
+    return lookup
+
+
+def _converter(column: Column, settings: Settings, roster: Roster | None, naive_zone: ZoneInfo | None = None,
+               office: Mapping[str, str] | None = None) -> Callable[[object], tuple[Any, str | None]]:
+    """The cell converter of one column. ``naive_zone``: the tab's own zone (Timestamps without a stated zone);
+    ``office``: the config's [values] for this column (office wording -> canonical value)."""
     order = settings.date_order
-    if column.kind in (Kind.DATE, Kind.TIMESTAMP):
+    if column.kind is Kind.TIMESTAMP:
+        company = settings.zone
+        return lambda v: cells.parse_datetime(v, order, company, naive_zone)
+    if column.kind is Kind.DATE:  # a date is a date: no zone is applied
         return lambda v: cells.parse_datetime(v, order)
     if column.kind in (Kind.NUMBER, Kind.MONTHS):
         parse = cells.parse_months if column.kind is Kind.MONTHS else cells.parse_number
@@ -78,10 +93,12 @@ def _converter(column: Column, settings: Settings, roster: Roster | None) -> Cal
             return number, problem
         return bounded
     if column.kind is Kind.YESNO:
-        return cells.parse_yes_no
+        if not office:
+            return cells.parse_yes_no
+        answers = {cells.choice_key(a): c == "Yes" for a, c in office.items()}
+        return lambda v: cells.parse_yes_no(v, answers)
     if column.kind is Kind.CHOICE:
-        lookup = {cells.choice_key(c): c for c in column.choices}
-        lookup.update({cells.choice_key(a): c for a, c in column.choice_aliases})
+        lookup = choice_lookup(column, office)
         return lambda v: cells.parse_choice(v, lookup, column.choices)
     if column.kind is Kind.NAME and roster is not None:
         def name(v: object) -> tuple[str | None, str | None]:
@@ -109,15 +126,14 @@ def _pick(row: Sequence[object], positions: tuple[int, ...]) -> object:
     return None
 
 
-def _to_company_zone(values: list[object], zone: str, settings: Settings) -> list[object]:
-    """Date-times written in another zone (a spreadsheet's own), as the company's wall-clock time."""
+def _naive_zone(tab: Tab, settings: Settings) -> ZoneInfo | None:
+    """The zone a time without a stated zone is written in, when not the company's (a spreadsheet's own)."""
+    if not tab.timezone or tab.timezone == settings.timezone:
+        return None
     try:
-        source = ZoneInfo(zone)
+        return ZoneInfo(tab.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        return values  # an unknown zone name: keep the times as written
-    target = settings.zone
-    return [v.replace(tzinfo=source).astimezone(target).replace(tzinfo=None) if isinstance(v, datetime) else v
-            for v in values]
+        return None  # an unknown zone name: keep the times as written
 
 
 def _row_blank(row: Sequence[object]) -> bool:
@@ -163,7 +179,8 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
         if pos is None:
             columns[col.key] = [None] * n
             continue
-        convert = _converter(col, settings, roster if table.key != "workers" else None)
+        convert = _converter(col, settings, roster if table.key != "workers" else None, _naive_zone(tab, settings),
+                             settings.values.get(table.key, {}).get(col.key))
         cache: dict[object, tuple[Any, str | None]] = {}
         if len(pos) == 1:
             p = pos[0]
@@ -197,8 +214,6 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
                 issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; row not used.", REJECTED)
             else:
                 issues.add(table.title, sheet_rows[i], col.title, v, f"{problem.rstrip('.')}; value ignored.", WARNING)
-        if col.kind is Kind.TIMESTAMP and tab.timezone and tab.timezone != settings.timezone:
-            out = _to_company_zone(out, tab.timezone, settings)
         columns[col.key] = out
 
     ids: list[str | None] = [None] * n

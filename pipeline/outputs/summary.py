@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from ..checks.audit import SELF_ASSESSMENT_NOTE, Findings
 from ..normalise.dataset import Dataset
 from ..normalise.discovery import toml_text
+from ..normalise.values import unmapped_values_text
 from ..schema import BY_KEY, TABLES
+from ..settings import Settings
 from ..sources.base import Workbook
 
 
@@ -111,7 +113,8 @@ def _table_lines(dataset: Dataset) -> tuple[list[str], list[str], bool]:
     return lines, pins, ok
 
 
-def doctor_text(source: str, workbook: Workbook, dataset: Dataset, access: Sequence[str] = ()) -> tuple[str, bool]:
+def doctor_text(source: str, workbook: Workbook, dataset: Dataset, access: Sequence[str] = (),
+                settings: Settings | None = None) -> tuple[str, bool]:
     """Table by table: found where and how (how sure), rows, missing required columns, config lines to paste.
 
     ``ok`` is False when anything required is missing, or the Dashboard tabs cannot be written
@@ -145,6 +148,10 @@ def doctor_text(source: str, workbook: Workbook, dataset: Dataset, access: Seque
         lines.append("")
         lines.append("Worth a look:")
         lines.extend(f"  {p}" for p in notes["problem"])
+    unmapped = unmapped_values_text(dataset, settings)
+    if unmapped:
+        lines.append("")
+        lines.extend(unmapped)
     lines.append("")
     lines.append(f"Data issues: {len(issues)} ({int((issues['severity'] == 'rejected').sum())} rows not used). "
                  "`secor sync` lists them on Dashboard - Data Issues.")

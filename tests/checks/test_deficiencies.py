@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
+import pytest
 
 from pipeline.checks.deficiencies import DEFICIENCY_COLUMNS, deficiencies
 from pipeline.settings import Settings
@@ -149,3 +150,38 @@ def test_none_or_nil_in_defects_reports_no_defect() -> None:
                  workplace_inspection=[{"Timestamp": "2026-04-03 09:00", "Inspector": "Dale Kowalski", "Site": "Yard",
                                         "Deficiencies": "none found"}])
     assert list(frame["description"]) == ["Cracked mirror"]
+
+
+def test_a_minor_defect_needs_follow_up_but_does_not_take_the_unit_out_of_service() -> None:
+    """A Forms pre-trip answered 'Minor defect(s) - reported' with no Out Of Service answer: due in 30 days."""
+    row = defs(pre_start=[{**FAILED, "Result": "Minor defect(s) - reported", "Defects": None,
+                           "Out Of Service": None}]).iloc[0]
+    assert row["id"] == FAILED_ID and row["description"] == "Pre-start: minor defect (no defect written)"
+    assert row["due"] == pd.Timestamp("2026-05-01") and row["status"] == "Open"
+
+
+def test_a_major_defect_with_out_of_service_unanswered_is_due_as_a_unit_out_of_service() -> None:
+    row = defs(pre_start=[{**FAILED, "Result": "Major defect(s) - do not operate", "Out Of Service": None}]).iloc[0]
+    assert row["due"] == pd.Timestamp("2026-04-08") and row["status"] == "Overdue"
+
+
+def test_a_fail_answered_not_out_of_service_keeps_the_default_due_date() -> None:
+    assert defs(pre_start=[FAILED]).iloc[0]["due"] == pd.Timestamp("2026-05-01")
+
+
+def test_crews_ways_of_writing_no_defect_are_not_deficiencies() -> None:
+    answers = ["No deficiencies noted.", "Nothing to report", "None", "N/A", "Good to go", "All good",
+               "None at this time", "No defects found today", "No issues.", "Not applicable"]
+    frame = defs(pre_start=[{**FAILED, "Timestamp": f"2026-04-{i:02d} 06:30", "Result": "No defects",
+                             "Defects": text} for i, text in enumerate(answers, start=1)],
+                 workplace_inspection=[{"Timestamp": f"2026-04-{i:02d} 09:00", "Inspector": "Dale Kowalski",
+                                        "Site": f"Yard {i}", "Deficiencies": text}
+                                       for i, text in enumerate(answers, start=1)])
+    assert frame.empty
+
+
+@pytest.mark.parametrize("text", ["No brake lights", "None of the lights work", "Nothing holding the load",
+                                  "All good except cracked mirror"])
+def test_a_defect_that_starts_with_a_no_word_is_still_a_defect(text: str) -> None:
+    frame = defs(pre_start=[{**FAILED, "Result": "Pass", "Defects": text}])
+    assert list(frame["description"]) == [text]

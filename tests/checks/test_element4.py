@@ -129,3 +129,12 @@ def test_e4_3_a_recent_defect_not_yet_due_only_warns() -> None:
                                            "Deficiencies": "Spill kit low", "Closed": None})
     result = run("E4.3", tables)
     assert result.status == "Warn" and "past due" not in result.detail
+
+
+def test_e4_3_a_minor_defect_pre_start_needs_a_follow_up_record() -> None:
+    tables = good_company()
+    tables["pre_start"][-2].update({"Result": "Minor defect(s) - reported", "Defects": "Marker light out"})
+    result = run("E4.3", tables)
+    assert "1 of 2 defects" in result.detail and len(result.records) == 1
+    tables["pre_start"][-2]["Action Taken"] = "Bulb replaced"
+    assert run("E4.3", tables).status == "Pass"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from pipeline.normalise import cells
+from pipeline.normalise.tables import choice_lookup
+from pipeline.schema import BY_KEY
 
 
 @pytest.mark.parametrize(
@@ -100,6 +103,124 @@ def test_validity_that_is_not_a_duration_is_a_problem() -> None:
     assert "number of months" in (cells.parse_months("every so often")[1] or "")
 
 
-@pytest.mark.parametrize("value", ["2026/11/21 14:03:22 MST", "11/21/2026 14:03:22 GMT-7"])
-def test_a_forms_csv_zone_suffix_is_read_as_local_time(value: str) -> None:
-    assert cells.parse_datetime(value, "MDY") == (datetime(2026, 11, 21, 14, 3, 22), None)
+EDMONTON = ZoneInfo("America/Edmonton")  # the default company zone: MDT (UTC-6) in summer, MST (UTC-7) in winter
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Forms CSV download, English (US): zone abbreviation. AST is Atlantic Standard, UTC-4.
+        ("2022/06/22 11:07:29 AM AST", datetime(2022, 6, 22, 9, 7, 29)),
+        # "GMT-6" is MDT in October (no change) but one hour ahead of MST in November.
+        ("2026/10/13 7:41:09 AM GMT-6", datetime(2026, 10, 13, 7, 41, 9)),
+        ("2026/11/21 7:41:09 AM GMT-6", datetime(2026, 11, 21, 6, 41, 9)),
+        ("2026/09/27 3:00:00 PM GMT+3", datetime(2026, 9, 27, 6, 0, 0)),
+        # Half-hour offset (India), across midnight and in winter.
+        ("2026/01/15 10:30:00 AM GMT+5:30", datetime(2026, 1, 14, 22, 0, 0)),
+        ("2025/09/01 10:09:52 AM UTC+3", datetime(2025, 9, 1, 1, 9, 52)),
+        # Spanish locale: "p.m." (and the newer "p. m.").
+        ("2026/07/18 1:47:02 p.m. GMT-6", datetime(2026, 7, 18, 13, 47, 2)),
+        ("2026/07/18 1:47:02 p. m. GMT-6", datetime(2026, 7, 18, 13, 47, 2)),
+        # English (Canada): "a.m." and the zone abbreviation.
+        ("2026/10/13 9:00:00 a.m. MDT", datetime(2026, 10, 13, 9, 0, 0)),
+        ("2026/12/13 9:00:00 a.m. MST", datetime(2026, 12, 13, 9, 0, 0)),
+        ("2026/12/13 9:00:00 a.m. EST", datetime(2026, 12, 13, 7, 0, 0)),
+        # "ET" without standard or daylight: Toronto's rule on the day (EDT in July, EST in December).
+        ("2026/07/13 9:00:00 AM ET", datetime(2026, 7, 13, 7, 0, 0)),
+        ("2026/12/13 9:00:00 AM ET", datetime(2026, 12, 13, 7, 0, 0)),
+        # A Sheet CSV download: no zone, so already company time.
+        ("4/9/2026 15:22:41", datetime(2026, 4, 9, 15, 22, 41)),
+        # ISO with Z or an offset.
+        ("2026-11-21T21:03:22Z", datetime(2026, 11, 21, 14, 3, 22)),
+        ("2026-07-01T12:00:00-04:00", datetime(2026, 7, 1, 10, 0, 0)),
+        ("2026-07-01 18:00:00+0000", datetime(2026, 7, 1, 12, 0, 0)),
+        # The night DST starts (2026-03-08, 2 a.m. MST -> 3 a.m. MDT): the same UTC hour apart either side.
+        ("2026-03-08T08:30:00Z", datetime(2026, 3, 8, 1, 30, 0)),
+        ("2026-03-08T09:30:00Z", datetime(2026, 3, 8, 3, 30, 0)),
+    ],
+)
+def test_a_stated_zone_or_offset_is_converted_to_company_time(value: str, expected: datetime) -> None:
+    assert cells.parse_datetime(value, "MDY", EDMONTON) == (expected, None)
+
+
+def test_a_time_without_a_zone_is_in_the_spreadsheets_zone_when_it_has_one() -> None:
+    toronto = ZoneInfo("America/Toronto")
+    assert cells.parse_datetime("4/9/2026 15:22:41", "MDY", EDMONTON, toronto) == (datetime(2026, 4, 9, 13, 22, 41),
+                                                                                    None)
+    assert cells.parse_datetime(datetime(2026, 9, 3, 0, 30), "MDY", EDMONTON, toronto) == (
+        datetime(2026, 9, 2, 22, 30), None)
+    # A stated zone wins over the spreadsheet's.
+    assert cells.parse_datetime("2026/10/13 9:00:00 a.m. MDT", "MDY", EDMONTON, toronto) == (
+        datetime(2026, 10, 13, 9, 0), None)
+
+
+def test_a_company_in_another_zone_gets_its_own_wall_clock() -> None:
+    toronto = ZoneInfo("America/Toronto")
+    assert cells.parse_datetime("2026/10/13 7:41:09 AM GMT-6", "MDY", toronto) == (datetime(2026, 10, 13, 9, 41, 9),
+                                                                                    None)
+
+
+@pytest.mark.parametrize(("value", "words"), [("2026/10/13 9:00:00 AM IST", "India, Ireland or Israel"),
+                                              ("2026/10/13 9:00:00 AM QQT", "not one this program knows")])
+def test_an_ambiguous_or_unknown_zone_is_a_problem_not_a_guess(value: str, words: str) -> None:
+    parsed, problem = cells.parse_datetime(value, "MDY", EDMONTON)
+    assert parsed is None and problem is not None
+    assert value in problem and words in problem and "offset" in problem
+
+
+def test_a_date_ignores_the_zone_it_was_written_with() -> None:
+    """Without a company zone (Date columns) the wall-clock date as written is kept."""
+    assert cells.parse_datetime("2026/09/27 11:00:00 PM GMT+3", "MDY") == (datetime(2026, 9, 27, 23, 0), None)
+
+
+def _read(table: str, column: str, value: str) -> tuple[str | None, str | None]:
+    col = BY_KEY[table].column(column)
+    return cells.parse_choice(value, choice_lookup(col), col.choices)
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "expected"),
+    [
+        ("incident", "type", "Near miss (no injury or damage)", "Near Miss"),
+        ("incident", "type", "Close call", "Near Miss"),
+        ("incident", "type", "First Aid - band-aid in the truck", "First Aid"),
+        ("incident", "type", "Motor vehicle incident", "Vehicle"),
+        ("pre_start", "result", "No defects", "Pass"),
+        ("pre_start", "result", "Good to go", "Pass"),
+        ("pre_start", "result", "Pass", "Pass"),
+        ("pre_start", "result", "Minor defect(s) - reported", "Minor Defect"),
+        ("pre_start", "result", "Major defect(s) - do not operate", "Fail"),
+        ("pre_start", "result", "Failed", "Fail"),
+        ("corrective_actions", "source", "Pre-trip", "Pre-Start"),
+        ("corrective_actions", "source", "Hazard Assessment", "Hazard"),
+        ("corrective_actions", "source", "FLHA", "FLHA"),
+        ("corrective_actions", "source", "Field Level Hazard Assessment", "FLHA"),
+        ("hazard_register", "risk", "H", "High"),
+        ("hazard_register", "risk", "M", "Medium"),
+        ("hazard_register", "risk", "l", "Low"),
+    ],
+)
+def test_the_office_and_crews_own_wordings_map_to_the_canonical_choice(table: str, column: str, value: str,
+                                                                       expected: str) -> None:
+    assert _read(table, column, value) == (expected, None)
+
+
+def test_an_explanation_after_an_unknown_wording_does_not_make_it_known() -> None:
+    value, problem = _read("incident", "type", "Cut hand (no first aid)")
+    assert value is None and problem is not None and "Cut hand (no first aid)" in problem
+
+
+@pytest.mark.parametrize(("value", "expected"), [("Yes - tagged out", True), ("No, unit is fine", False),
+                                                 ("yes, parked and locked", True), ("Nope", False),
+                                                 ("N/A", None)])
+def test_yes_no_is_read_by_its_first_word(value: str, expected: bool | None) -> None:
+    assert cells.parse_yes_no(value) == (expected, None)
+
+
+@pytest.mark.parametrize("value", ["Not sure", "Nobody checked", "Tagged"])
+def test_yes_no_does_not_guess_from_a_word_that_only_starts_like_no(value: str) -> None:
+    assert cells.parse_yes_no(value)[1] is not None
+
+
+def test_a_date_with_an_unreadable_zone_is_still_a_date() -> None:
+    assert cells.parse_datetime("2026/09/27 9:00:00 AM IST", "MDY") == (datetime(2026, 9, 27, 9, 0), None)

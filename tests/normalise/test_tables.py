@@ -7,7 +7,7 @@ from datetime import datetime
 import pandas as pd
 
 from pipeline.normalise import normalise
-from pipeline.settings import Settings
+from pipeline.settings import Settings, settings_from_dict
 from pipeline.sources.base import Tab, Workbook
 from tests.builders import dataset, tab
 
@@ -224,3 +224,35 @@ def test_last_name_first_matches_the_worker() -> None:
     ds = dataset({"workers": WORKERS, "flha": [{**FLHA_ROW, "Worker": "Sandhu, Priya"}]})
     assert ds.table("flha").iloc[0]["worker"] == "Priya Sandhu"
     assert issues_for(ds, "FLHA").empty
+
+
+def test_forms_csv_timestamps_in_another_zone_become_company_time_and_give_the_date() -> None:
+    """A Forms CSV downloaded by an account in Ontario: 00:30 EDT on Sept 3 is 22:30 on Sept 2 in Edmonton."""
+    rows = [dict(FLHA_ROW, Timestamp="2026/09/03 12:30:00 a.m. EDT"),
+            dict(FLHA_ROW, Timestamp="2026/09/03 2:00:00 PM GMT-4", Site="Pad 7")]
+    ds = dataset({"workers": WORKERS, "flha": rows})
+    flha = ds.table("flha")
+    assert list(flha["timestamp"]) == [pd.Timestamp(2026, 9, 2, 22, 30), pd.Timestamp(2026, 9, 3, 12, 0)]
+    assert list(flha["date"]) == [pd.Timestamp(2026, 9, 2), pd.Timestamp(2026, 9, 3)]
+
+
+def test_an_ambiguous_zone_rejects_the_row_with_the_fix() -> None:
+    ds = dataset({"workers": WORKERS, "flha": [dict(FLHA_ROW, Timestamp="2026/09/03 9:00:00 AM IST"), FLHA_ROW]})
+    assert len(ds.table("flha")) == 1
+    line = issues_for(ds, "FLHA").iloc[0]
+    assert line["severity"] == "rejected" and "IST" in line["problem"] and "GMT+5:30" in line["problem"]
+
+
+def test_the_offices_own_wordings_from_the_config_are_read_on_top_of_the_built_in_ones() -> None:
+    config = settings_from_dict({"values": {"pre_start": {"result": {"Unit OK": "Pass", "Minor defect": "Fail"},
+                                                          "out_of_service": {"Parked and locked out": "Yes"}}}})
+    base = {"Timestamp": "2026/10/13 7:41:09 AM GMT-6", "Operator": "Priya Sandhu", "Unit": "T-101"}
+    rows = [dict(base, Result="Unit OK", **{"Out Of Service": "No, unit is fine"}),
+            dict(base, Unit="T-102", Result="Minor defect(s) - reported",
+                 **{"Out Of Service": "Parked and locked out"}),
+            dict(base, Unit="T-103", Result="Good to go")]
+    ds = dataset({"workers": WORKERS, "pre_start": rows}, config)
+    ps = ds.table("pre_start").sort_values("unit")
+    assert list(ps["result"]) == ["Pass", "Fail", "Pass"]  # the office's "Minor defect" means Fail to them
+    assert list(ps["out_of_service"]) == [False, True, None]
+    assert issues_for(ds, "Pre-Start").empty

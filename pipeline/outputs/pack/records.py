@@ -11,7 +11,7 @@ import pandas as pd
 
 from ...checks.audit import Findings
 from ...checks.element6 import root_cause_problem
-from ...checks.common import NEGATIVE_ANSWERS, NO_DEFECT_ANSWERS, text_key
+from ...checks.common import DEFECT_RESULTS, NEGATIVE_ANSWERS, is_no_defect_answer, text_key
 from ...normalise.dataset import Dataset
 from ...settings import AuditSettings
 from .month import Month
@@ -66,7 +66,7 @@ def reports_defect(value: object) -> bool:
     if blank(value):
         return False
     key = text_key(value)
-    return key != "" and key not in NO_DEFECT_ANSWERS
+    return key != "" and not is_no_defect_answer(key)
 
 
 def mentioned_in_talks(ids: pd.Series, talks: pd.DataFrame) -> pd.Series:
@@ -81,7 +81,7 @@ def prestart_defects(pre: pd.DataFrame) -> pd.DataFrame:
     """Pre-starts that failed or reported a defect."""
     if pre.empty:
         return pre
-    return pre[(pre["result"] == "Fail") | pre["defects"].map(reports_defect).astype(bool)]
+    return pre[pre["result"].isin(DEFECT_RESULTS) | pre["defects"].map(reports_defect).astype(bool)]
 
 
 def root_cause_missing(row: Mapping[str, Any], flagged: frozenset[str], audit: AuditSettings) -> bool:
