@@ -7,12 +7,12 @@ name and the others are still read.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import SecorError
 from .base import Tab, Workbook, add_tabs
+from .csv_files import read_csv_records
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 # Spreadsheet formats that are not read: said, so a file dropped in the folder is not silently ignored.
@@ -61,19 +61,16 @@ def read_xlsx(path: Path) -> list[Tab]:
         ) from None
 
 
-def read_csv(path: Path) -> Tab:
-    """A CSV file as one tab named after the file."""
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise SecorError(f"file '{path.name}' is not text.", fix="Save it as CSV UTF-8.")
-    rows = list(csv.reader(text.splitlines()))
-    return tab_from_rows(path.stem, path.name, rows)
+def read_csv(path: Path, notes: list[str] | None = None) -> Tab:
+    """A CSV file as one tab named after the file; how it was decoded is added to ``notes``.
+
+    Decoding, delimiters and row numbers follow :mod:`pipeline.sources.csv_files`: a file that
+    is not clean UTF-8 is still read, and said.
+    """
+    records, found = read_csv_records(path.read_bytes(), path.name)
+    if notes is not None:
+        notes.extend(found)
+    return tab_from_rows(path.stem, path.name, records)
 
 
 class LocalSource:
@@ -107,7 +104,7 @@ class LocalSource:
                  if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in UNREAD_SUFFIXES]
         for path in files:
             try:
-                found = read_csv(path) if path.suffix.lower() == ".csv" else read_xlsx(path)
+                found = read_csv(path, notes) if path.suffix.lower() == ".csv" else read_xlsx(path)
             except SecorError as exc:
                 problems.append(exc.message)
                 opened.append((path.name, "could not be read"))
