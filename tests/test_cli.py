@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
@@ -46,6 +47,22 @@ def test_an_output_folder_that_cannot_be_written_is_one_clear_line(tmp_path: Pat
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
     (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "Goals.csv").write_text("Year,Goal\n2026,Zero LTI\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["sync", "--source", str(tmp_path / "src"), "--out", str(blocker / "out")])
     assert result.exit_code == 2
     assert "Check the folder exists" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [["sync"], ["pack", "--month", "2026-10"], ["doctor"]])
+def test_an_empty_source_folder_is_an_error_not_a_0_percent_run(tmp_path: Path, command: list[str]) -> None:
+    # A share not mounted, a cloud folder not yet synced: only Excel's lock file and a desktop.ini are there.
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "~$office.xlsx").write_bytes(b"\x00lock")
+    (tmp_path / "src" / "desktop.ini").write_text("[.ShellClassInfo]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = [*command, "--source", str(tmp_path / "src")] + (["--out", str(out)] if command != ["doctor"] else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "has no .xlsx or .csv file to read (it holds only: desktop.ini)" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()  # no 0% dashboard, no 0% pack

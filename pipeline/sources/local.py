@@ -94,11 +94,22 @@ class LocalSource:
             if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in {*WORKBOOK_SUFFIXES, ".csv"}
         )
 
+    def empty_folder(self) -> SecorError:
+        """The error for a folder with nothing to read: never a run that reports 0% as if it were the records."""
+        others = sorted(p.name for p in self.folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+        seen = f" (it holds only: {', '.join(others[:5])}{' ...' if len(others) > 5 else ''})" if others else ""
+        return SecorError(
+            f"source folder '{self.folder}' has no .xlsx or .csv file to read{seen}; nothing was written.",
+            fix="If it is a shared drive or a cloud folder, check it is connected and synced; otherwise pass "
+                "--source (or set [source] path) with the folder that holds the workbooks.")
+
     def read(self) -> Workbook:
         tabs: list[Tab] = []
         problems: list[str] = []
         opened: list[tuple[str, str]] = []
         files = self.files()  # first: a missing folder is the one error worth stopping for
+        if not files:
+            raise self.empty_folder()
         notes = [f"file '{p.name}' is not read ({p.suffix} files are not supported); save it as .xlsx if it "
                  "holds records." for p in sorted(self.folder.iterdir())
                  if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in UNREAD_SUFFIXES]
