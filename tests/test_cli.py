@@ -66,3 +66,69 @@ def test_an_empty_source_folder_is_an_error_not_a_0_percent_run(tmp_path: Path, 
     assert "has no .xlsx or .csv file to read (it holds only: desktop.ini)" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()  # no 0% dashboard, no 0% pack
+
+
+def office_records(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "Workers.csv").write_text("Name,Role,Start Date\r\nDale Kowalski,Owner,2019-03-01\r\n", encoding="utf-8")
+    return folder
+
+
+def dashboard_company(path: Path) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["Dashboard"]
+    return next(str(r[1].value) for r in ws.iter_rows(min_row=2) if r[0].value == "Company")
+
+
+def test_secor_toml_in_the_current_folder_is_read_without_config(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    office_records(tmp_path / "records")
+    (tmp_path / "secor.toml").write_text('company = "Kowalski Oilfield"\noutput = "out"\n'
+                                         '[source]\npath = "records"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["sync", "--as-of", "2026-11-21"])
+    assert result.exit_code == 0, result.output
+    assert dashboard_company(tmp_path / "out" / "dashboard.xlsx") == "Kowalski Oilfield"
+
+
+def test_relative_paths_in_a_config_are_read_from_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As under systemd: the config in /etc/secor, the command started from /opt/secor.
+    etc, opt = tmp_path / "etc" / "secor", tmp_path / "opt" / "secor"
+    office_records(etc / "records")
+    opt.mkdir(parents=True)
+    etc.joinpath("secor.toml").write_text('company = "Kowalski Oilfield"\noutput = "outputs"\n'
+                                          '[source]\npath = "records"\n', encoding="utf-8")
+    (opt / "secor.toml").write_text('company = "Not this one"\n', encoding="utf-8")  # --config wins
+    monkeypatch.chdir(opt)
+    result = CliRunner().invoke(main, ["sync", "--config", "../../etc/secor/secor.toml", "--as-of", "2026-11-21"])
+    assert result.exit_code == 0, result.output
+    assert dashboard_company(etc / "outputs" / "dashboard.xlsx") == "Kowalski Oilfield"
+    assert not (opt / "outputs").exists()
+    # --source and --out are command-line paths: relative to the current folder.
+    office_records(opt / "here")
+    result = CliRunner().invoke(main, ["sync", "--config", str(etc / "secor.toml"), "--source", "here", "--out",
+                                       "mine", "--as-of", "2026-11-21"])
+    assert result.exit_code == 0, result.output
+    assert (opt / "mine" / "dashboard.xlsx").is_file()
+
+
+def test_path_settings_resolve_against_the_config_folder_and_home(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.cli.common import settings_for
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    config = tmp_path / "conf" / "secor.toml"
+    config.parent.mkdir()
+    config.write_text('[source]\nbackend = "google"\ncredentials = "keys/sa.json"\n'
+                      '[email]\nca_file = "~/relay-ca.pem"\n', encoding="utf-8")
+    s = settings_for(str(config))
+    assert s.source.credentials == str(tmp_path / "conf" / "keys" / "sa.json")
+    assert s.email.ca_file == str(tmp_path / "home" / "relay-ca.pem")
+    assert s.output == "outputs" and s.source.path == "demo"  # not set in the file: defaults, as before
+
+
+def test_config_help_says_where_it_is_looked_for_and_how_paths_are_read() -> None:
+    result = CliRunner().invoke(main, ["sync", "--help"])
+    text = " ".join(result.output.split())
+    assert "./secor.toml" in text and "read from the config file's folder" in text
