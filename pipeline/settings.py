@@ -272,6 +272,16 @@ def _at_least(where: str, value: float, least: int, fix: str = "") -> None:
         raise SecorError(f"'{where}' is {value:g}; it must be {least} or more.{' ' + fix if fix else ''}")
 
 
+def _password_env(value: str) -> None:
+    # Never echoed: a value that is not a variable name is most likely the password itself.
+    if value and not (value.isascii() and value.replace("_", "a").isalnum() and not value[0].isdigit()):
+        raise SecorError(
+            "'email.password_env' is not the name of an environment variable (its value is not shown: it may be "
+            "the password itself).",
+            fix="Write the variable's name, e.g. password_env = \"SECOR_SMTP_PASSWORD\", and put the password in "
+                "that variable (docs/scheduling.md); change the password if the config was shared.")
+
+
 def _ranges(settings: Settings) -> None:
     """Numbers of the right type but out of range: a share written as a percentage, a negative day count."""
     for name in _SHARES:
@@ -300,6 +310,7 @@ def _validate(settings: Settings) -> None:
     if not 1 <= settings.schedule.pack_day <= 28:
         raise SecorError("'schedule.pack_day' must be a day from 1 to 28 (every month has it).")
     _ranges(settings)
+    _password_env(settings.email.password_env)
 
 
 def load_settings(path: str | Path | None) -> Settings:

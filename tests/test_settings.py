@@ -62,6 +62,14 @@ def test_wrong_settings_are_clear_errors(data: dict[str, object], words: str) ->
         settings_from_dict(data)
 
 
+@pytest.mark.parametrize("written", ["pa$$ word!", "Tr0ub4dor&3", "2026Summer", "mot-de-passe"])
+def test_password_env_that_is_no_variable_name_is_refused_without_echoing_it(written: str) -> None:
+    with pytest.raises(SecorError) as err:
+        settings_from_dict({"email": {"password_env": written}})
+    assert "'email.password_env' is not the name of an environment variable" in err.value.message
+    assert written not in err.value.message
+
+
 def test_edge_values_are_accepted() -> None:
     s = settings_from_dict({"audit": {"pass_overall": 1, "pass_element": 0, "expiry_warning_days": 0,
                                       "due_days_out_of_service": 0}, "schedule": {"failure_alert_after": 0}})
