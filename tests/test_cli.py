@@ -132,3 +132,55 @@ def test_config_help_says_where_it_is_looked_for_and_how_paths_are_read() -> Non
     result = CliRunner().invoke(main, ["sync", "--help"])
     text = " ".join(result.output.split())
     assert "./secor.toml" in text and "read from the config file's folder" in text
+
+
+def no_space(*args: object, **kwargs: object) -> None:
+    import errno
+    import os
+
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as write() raises it: no file name
+
+
+def test_a_full_disk_while_writing_the_dashboard_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    src, out = office_records(tmp_path / "records"), tmp_path / "out"
+    args = ["sync", "--source", str(src), "--out", str(out), "--as-of", "2026-11-21"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    before = (out / "dashboard.xlsx").read_bytes()
+
+    def partial_then_full(self: object, filename: str) -> None:
+        Path(filename).write_bytes(b"PK\x03\x04 half")
+        no_space()
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", partial_then_full)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip().splitlines() == [
+        f"error: the disk holding '{out}' is full, so 'dashboard.xlsx' was not written (the previous one, if any, "
+        "is left as it was). Free some space there (or raise the quota), then run again."]
+    assert (out / "dashboard.xlsx").read_bytes() == before
+    assert [p.name for p in out.iterdir()] == ["dashboard.xlsx"]  # no temporary file left
+
+
+def test_a_full_disk_while_writing_the_pack_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pipeline.outputs.files.os.fsync", no_space)
+    src, out = office_records(tmp_path / "records"), tmp_path / "out"
+    result = CliRunner().invoke(main, ["pack", "--month", "2026-10", "--source", str(src), "--out", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "is full, so 'demo-company-audit-pack-2026-10.pdf' was not written" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_a_full_disk_anywhere_else_is_one_line_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    def log_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/lib/secor/outputs/logs/secor.log")
+
+    monkeypatch.setattr("jobs.sync.run_sync", log_full)
+    result = CliRunner().invoke(main, ["sync", "--source", str(office_records(tmp_path / "records"))])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert result.output.strip() == ("error: the disk is full while writing '/var/lib/secor/outputs/logs/secor.log' "
+                                     "(No space left on device). Free some space on the output drive, then run again.")
