@@ -7,7 +7,9 @@ class SecorError(Exception):
     """Something the office or the owner must fix; the message says what and where.
 
     ``table``, ``row`` and ``column`` locate the problem as the office sees it
-    (tab name, sheet row number, header); ``fix`` says what to do.
+    (tab name, sheet row number, header); ``fix`` says what to do. ``exit_code`` is what the
+    command exits with: 2 for a setting or command to correct, 1 for records that could not be read
+    (as when a file is unreadable), so a scheduler tells them apart.
     """
 
     def __init__(
@@ -18,7 +20,9 @@ class SecorError(Exception):
         row: int | None = None,
         column: str | None = None,
         fix: str | None = None,
+        exit_code: int = 2,
     ) -> None:
+        self.exit_code = exit_code
         self.problem = problem
         self.table = table
         self.row = row

@@ -291,6 +291,49 @@ def _positive(where: str, value: float) -> None:
         raise SecorError(f"'{where}' must be more than 0 (it is {value}).")
 
 
+# [audit] settings that are a share, written as a fraction (0.8 is 80 %).
+_SHARES = ("pass_overall", "pass_element", "generic_site_share", "shortfall_warn_share", "inspection_pass_ratio",
+           "inspection_warn_ratio", "notes_similarity")
+# [audit] counts (days, minutes, weeks, sites, people...) and the least each can be.
+_LEAST = {"expiry_warning_days": 0, "due_days_out_of_service": 0, "due_days_default": 0,
+          "duplicate_window_minutes": 0, "copy_paste_min_sites": 1, "copy_paste_min_days": 1,
+          "management_months_required": 0, "toolbox_interval_days": 1, "toolbox_repeat_weeks": 0,
+          "small_employer_limit": 1, "maintenance_warn_days": 0, "notes_min_chars": 0, "near_misses_min": 0}
+
+
+def _share(where: str, value: float) -> None:
+    if 0 <= value <= 1:
+        return
+    hint = f" Write {value / 100:g} for {value:g}%." if 1 < value <= 100 else ""
+    raise SecorError(f"'{where}' is {value:g}, but it is a share from 0 to 1 (0.8 means 80%).{hint}")
+
+
+def _at_least(where: str, value: float, least: int, fix: str = "") -> None:
+    if value < least:
+        raise SecorError(f"'{where}' is {value:g}; it must be {least} or more.{' ' + fix if fix else ''}")
+
+
+def _password_env(value: str) -> None:
+    # Never echoed: a value that is not a variable name is most likely the password itself.
+    if value and not (value.isascii() and value.replace("_", "a").isalnum() and not value[0].isdigit()):
+        raise SecorError(
+            "'email.password_env' is not the name of an environment variable (its value is not shown: it may be "
+            "the password itself).",
+            fix="Write the variable's name, e.g. password_env = \"SECOR_SMTP_PASSWORD\", and put the password in "
+                "that variable (docs/scheduling.md); change the password if the config was shared.")
+
+
+def _ranges(settings: Settings) -> None:
+    """Numbers of the right type but out of range: a share written as a percentage, a negative day count."""
+    for name in _SHARES:
+        _share(f"audit.{name}", getattr(settings.audit, name))
+    for name, least in _LEAST.items():
+        _at_least(f"audit.{name}", getattr(settings.audit, name), least)
+    _at_least("schedule.failure_alert_after", settings.schedule.failure_alert_after, 0, "0 turns the alert off.")
+    if not 1 <= settings.email.port <= 65535:
+        raise SecorError(f"'email.port' is {settings.email.port}; it must be from 1 to 65535 (587 or 465, usually).")
+
+
 def _validate(settings: Settings) -> None:
     """Values that parse but cannot work: a clear error now rather than a failure at 6 a.m."""
     _one_of("source.backend", settings.source.backend, ("local", "google"))
@@ -307,6 +350,8 @@ def _validate(settings: Settings) -> None:
         raise SecorError(f"'schedule.sync_at' is \"{settings.schedule.sync_at}\"; write a time like \"06:00\".")
     if not 1 <= settings.schedule.pack_day <= 28:
         raise SecorError("'schedule.pack_day' must be a day from 1 to 28 (every month has it).")
+    _ranges(settings)
+    _password_env(settings.email.password_env)
 
 
 def load_settings(path: str | Path | None) -> Settings:

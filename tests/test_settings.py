@@ -55,10 +55,33 @@ def test_values_override_defaults() -> None:
     ({"schedule": {"sync_at": "6am"}}, "like \"06:00\""),
     ({"schedule": {"pack_day": 31}}, "1 to 28"),
     ({"pack": {"engine": "chrome"}}, "weasyprint, wkhtmltopdf"),
+    ({"audit": {"pass_overall": 80}}, r"'audit.pass_overall' is 80, but it is a share .* Write 0.8 for 80%"),
+    ({"audit": {"pass_element": 50.0}}, r"Write 0.5 for 50%"),
+    ({"audit": {"generic_site_share": -0.1}}, r"'audit.generic_site_share' is -0.1, but it is a share from 0 to 1"),
+    ({"audit": {"notes_similarity": 900}}, r"share from 0 to 1 \(0.8 means 80%\)\.$"),
+    ({"audit": {"expiry_warning_days": -30}}, r"'audit.expiry_warning_days' is -30; it must be 0 or more"),
+    ({"audit": {"due_days_default": -1}}, r"'audit.due_days_default' is -1; it must be 0 or more"),
+    ({"audit": {"toolbox_interval_days": 0}}, r"'audit.toolbox_interval_days' is 0; it must be 1 or more"),
+    ({"schedule": {"failure_alert_after": -1}}, r"0 or more\. 0 turns the alert off"),
+    ({"email": {"port": 0}}, r"from 1 to 65535"),
 ])
 def test_wrong_settings_are_clear_errors(data: dict[str, object], words: str) -> None:
     with pytest.raises(SecorError, match=words):
         settings_from_dict(data)
+
+
+@pytest.mark.parametrize("written", ["pa$$ word!", "Tr0ub4dor&3", "2026Summer", "mot-de-passe"])
+def test_password_env_that_is_no_variable_name_is_refused_without_echoing_it(written: str) -> None:
+    with pytest.raises(SecorError) as err:
+        settings_from_dict({"email": {"password_env": written}})
+    assert "'email.password_env' is not the name of an environment variable" in err.value.message
+    assert written not in err.value.message
+
+
+def test_edge_values_are_accepted() -> None:
+    s = settings_from_dict({"audit": {"pass_overall": 1, "pass_element": 0, "expiry_warning_days": 0,
+                                      "due_days_out_of_service": 0}, "schedule": {"failure_alert_after": 0}})
+    assert (s.audit.pass_overall, s.audit.pass_element, s.audit.expiry_warning_days) == (1.0, 0.0, 0)
 
 
 def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import click
@@ -10,15 +11,20 @@ from ..errors import SecorError
 
 
 class _Group(click.Group):
-    """Turns a SecorError into a clear message and exit code 2, without a traceback."""
+    """Turns a SecorError into a clear message and its exit code (2, or 1 for a source), without a traceback."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except SecorError as exc:
             click.echo(f"error: {exc.message}", err=True)
-            sys.exit(2)
+            sys.exit(exc.exit_code)
         except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):  # anywhere: the dashboard, a pack, a log, the state
+                where = f" while writing '{exc.filename}'" if exc.filename else ""
+                click.echo(f"error: the disk is full{where} ({exc.strerror}). Free some space on the output "
+                           "drive, then run again.", err=True)
+                sys.exit(2)
             if not exc.filename:
                 raise
             # A folder that is not there or not writable, a file open in Excel: the user's to fix.

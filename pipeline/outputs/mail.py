@@ -302,6 +302,19 @@ def build_alert_message(settings: Settings, job: str, failures: int, error: str,
 # --------------------------------------------------------------------------- sending
 
 
+# A name as people write environment variables (SECOR_SMTP_PASSWORD): safe to print. Anything
+# else in password_env that names no variable may be the password itself, written there by mistake.
+_CONVENTIONAL_NAME = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+")
+
+
+def password_variable(cfg: EmailSettings) -> str:
+    """How messages name the password's variable: by name, unless that could print the password itself."""
+    name = cfg.password_env or "SECOR_SMTP_PASSWORD"
+    if name in os.environ or _CONVENTIONAL_NAME.fullmatch(name):
+        return f"the environment variable {name}"
+    return "the environment variable that [email] password_env names (not shown: it may be the password itself)"
+
+
 def smtp_password(cfg: EmailSettings) -> str | None:
     """The SMTP password from the environment, or None when no login is configured."""
     if not cfg.username:
@@ -309,9 +322,11 @@ def smtp_password(cfg: EmailSettings) -> str | None:
     name = cfg.password_env or "SECOR_SMTP_PASSWORD"
     password = os.environ.get(name)
     if not password:
-        raise SecorError(
-            f"[email] username is set but the environment variable {name} (the SMTP password) is not set.",
-            fix=f"Set {name} for the user that runs secor (e.g. EnvironmentFile= in the systemd unit).")
+        named = password_variable(cfg)
+        fix = (f"Set it for the user that runs secor (e.g. EnvironmentFile= in the systemd unit). [email] "
+               "password_env is the variable's name, e.g. \"SECOR_SMTP_PASSWORD\", never the password: if you wrote "
+               "the password there, move it into that variable (and change it if the config was shared).")
+        raise SecorError(f"[email] username is set but {named} (the SMTP password) is not set.", fix=fix)
     return password
 
 
@@ -375,7 +390,7 @@ def send_message(settings: Settings, message: EmailMessage) -> dict[str, tuple[i
         raise SecorError(
             f"the mail server {where} rejected the user name or password for '{cfg.username}' "
             f"({exc.smtp_code}).",
-            fix=f"Check [email] username and the password in the environment variable {cfg.password_env}.",
+            fix=f"Check [email] username and the password in {password_variable(cfg)}.",
         ) from None
     except smtplib.SMTPNotSupportedError as exc:
         raise SecorError(f"the mail server {where} does not support what was asked ({stage}): {exc}.",

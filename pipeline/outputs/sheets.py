@@ -38,6 +38,7 @@ from gspread.exceptions import APIError
 from ..errors import SecorError
 from ..normalise.cells import SERIAL_EPOCH
 from ..sources.google_http import explain
+from .cleaning import display_text
 from .dashboard import GREY, STATUS_COLOURS, TAB_NAMES, Sheet, plain_value
 
 SHEETS_CELL_LIMIT = 50_000  # characters in one Sheets cell
@@ -83,7 +84,7 @@ def cell(raw: object, fmt: dict[str, Any] | None = None) -> dict[str, Any]:
     elif isinstance(value, (int, float)) and math.isfinite(value):
         out["userEnteredValue"] = {"numberValue": value}
     else:
-        text = str(value)
+        text = display_text(str(value))  # a lone surrogate makes the whole batch invalid JSON for Google
         if len(text) > SHEETS_CELL_LIMIT:
             text = text[:SHEETS_CELL_LIMIT - 1] + "…"
         out["userEnteredValue"] = {"stringValue": text}

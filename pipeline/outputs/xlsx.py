@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .cleaning import display_value
 from .dashboard import STATUS_COLOURS, Sheet, is_formula_like, plain_value
 from .files import replacing
 
@@ -46,7 +47,7 @@ def build_workbook(sheets: Sequence[Sheet]) -> Workbook:
         col_values: list[list[object]] = [[] for _ in columns]
         for r, record in enumerate(sheet.frame.itertuples(index=False, name=None), start=2):
             for c, raw in enumerate(record, start=1):
-                value = plain_value(raw)
+                value = display_value(plain_value(raw))  # a control character would stop the whole save
                 if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
                     value = value[:EXCEL_CELL_LIMIT - 1] + "…"
                 cell = ws.cell(row=r, column=c, value=value)

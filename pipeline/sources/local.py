@@ -8,13 +8,13 @@ name and the others are still read.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import SecorError
 from .base import Tab, Workbook, add_tabs
+from .csv_files import read_csv_records
 from .xlsx_limits import MAX_CELLS, tab_extents, too_large
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
@@ -131,20 +131,18 @@ def read_xlsx(path: Path, problems: list[str] | None = None) -> list[Tab]:
         ) from None
 
 
-def read_csv(path: Path) -> Tab:
-    """A CSV file as one tab named after the file."""
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise SecorError(f"file '{path.name}' is not text.", fix="Save it as CSV UTF-8.")
-    rows = list(csv.reader(text.splitlines()))
+def read_csv(path: Path, notes: list[str] | None = None) -> Tab:
+    """A CSV file as one tab named after the file ("<book> - <tab>.csv" from Sheets); how it was decoded
+    is added to ``notes``.
+
+    Decoding, delimiters and row numbers follow :mod:`pipeline.sources.csv_files`: a file that
+    is not clean UTF-8 is still read, and said.
+    """
+    records, found = read_csv_records(path.read_bytes(), path.name)
+    if notes is not None:
+        notes.extend(found)
     book, tab = csv_names(path.stem)
-    return tab_from_rows(tab, path.name, rows, book=book)
+    return tab_from_rows(tab, path.name, records, book=book)
 
 
 class LocalSource:
@@ -168,17 +166,28 @@ class LocalSource:
             if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in {*WORKBOOK_SUFFIXES, ".csv"}
         )
 
+    def empty_folder(self) -> SecorError:
+        """The error for a folder with nothing to read: never a run that reports 0% as if it were the records."""
+        others = sorted(p.name for p in self.folder.iterdir() if p.is_file() and not p.name.startswith(("~$", ".")))
+        seen = f" (it holds only: {', '.join(others[:5])}{' ...' if len(others) > 5 else ''})" if others else ""
+        return SecorError(
+            f"source folder '{self.folder}' has no .xlsx or .csv file to read{seen}; nothing was written.",
+            fix="If it is a shared drive or a cloud folder, check it is connected and synced; otherwise pass "
+                "--source (or set [source] path) with the folder that holds the workbooks.", exit_code=1)
+
     def read(self) -> Workbook:
         tabs: list[Tab] = []
         problems: list[str] = []
         opened: list[tuple[str, str]] = []
         files = self.files()  # first: a missing folder is the one error worth stopping for
+        if not files:
+            raise self.empty_folder()
         notes = [f"file '{p.name}' is not read ({p.suffix} files are not supported); save it as .xlsx if it "
                  "holds records." for p in sorted(self.folder.iterdir())
                  if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in UNREAD_SUFFIXES]
         for path in files:
             try:
-                found = read_csv(path) if path.suffix.lower() == ".csv" else read_xlsx(path, problems)
+                found = read_csv(path, notes) if path.suffix.lower() == ".csv" else read_xlsx(path, problems)
             except SecorError as exc:
                 problems.append(exc.message)
                 opened.append((path.name, "could not be read"))

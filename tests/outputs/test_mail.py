@@ -296,3 +296,23 @@ def test_a_bad_answer_to_quit_does_not_hide_the_real_error(tmp_path: Path, pdf: 
         with pytest.raises(SecorError, match="rejected the user name or password"):
             send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
         assert not server.handler.messages
+
+
+@pytest.mark.parametrize("written", ["Summer2026", "hunter2", "correct_horse_battery"])
+def test_a_password_written_as_password_env_is_never_echoed(written: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The plausible mistake: the password itself in [email] password_env (it is also a valid variable name).
+    monkeypatch.delenv(written, raising=False)
+    from pipeline.outputs.mail import smtp_password
+
+    with pytest.raises(SecorError) as err:
+        smtp_password(EmailSettings(username="office@acme.example", password_env=written))
+    text = str(err.value)
+    assert written not in text
+    assert "[email] password_env names (not shown: it may be the password itself)" in text
+    assert "never the password" in text
+
+
+def test_a_conventional_variable_name_is_still_named() -> None:
+    from pipeline.outputs.mail import password_variable
+
+    assert password_variable(EmailSettings(password_env="ACME_SMTP_PASS")) == "the environment variable ACME_SMTP_PASS"

@@ -104,3 +104,13 @@ def test_unread_formats_unused_tabs_and_second_copies_of_a_table_are_reported(tm
     assert "tab 'Employees' (office.xlsx) also looks like Workers; only 'Workers'" in problems
     assert "tab 'Notes' (office.xlsx, 0 rows) is not read" in problems
     assert ds.source_problems == ()  # worth a look, not a failure
+
+
+def test_a_folder_with_nothing_readable_is_an_error_naming_what_is_there(tmp_path: Path) -> None:
+    import pytest
+
+    from pipeline.errors import SecorError
+
+    (tmp_path / "old-log.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(SecorError, match=r"has no \.xlsx or \.csv file to read \(it holds only: old-log\.xls\)"):
+        LocalSource(tmp_path).read()

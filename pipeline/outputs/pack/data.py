@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ...checks.audit import SELF_ASSESSMENT_NOTE, Findings
+from ..cleaning import encodable
 from ..dashboard import (
     certifications_frame,
     deficiencies_frame,
@@ -93,11 +94,12 @@ def frame_csv(frame: pd.DataFrame) -> str:
 
 
 def machine_files(findings: Findings, month: Month, generated_at: datetime) -> dict[str, str]:
-    """File name -> text, for the folder beside the PDF."""
-    return {
+    """File name -> text, for the folder beside the PDF: crew text as read, only made UTF-8 encodable."""
+    files = {
         FINDINGS_JSON: findings_json(findings, month, generated_at),
         "certifications.csv": frame_csv(certifications_frame(findings)),
         "deficiencies.csv": frame_csv(deficiencies_frame(findings)),
         "readiness.csv": frame_csv(readiness_frame(findings)),
         "data-issues.csv": frame_csv(issues_frame(findings)),
     }
+    return {name: encodable(text) for name, text in files.items()}

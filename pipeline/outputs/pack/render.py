@@ -24,6 +24,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ...errors import SecorError
+from ..cleaning import display_text
 from .model import PackContext
 from .values import chip_class
 
@@ -55,8 +56,12 @@ def environment() -> Environment:
 
 
 def render_html(context: PackContext) -> str:
-    """The pack as one self-contained HTML document."""
-    return environment().get_template("base.html").render(pack=context)
+    """The pack as one self-contained HTML document, with no character a PDF engine chokes on.
+
+    Cleaned whole at this edge (control characters, lone surrogates: see ``outputs.cleaning``), so
+    every piece of crew text is covered wherever the templates put it, for both engines.
+    """
+    return display_text(environment().get_template("base.html").render(pack=context))
 
 
 # --------------------------------------------------------------------------- WeasyPrint
@@ -173,6 +178,7 @@ def _count_page_objects(pdf: bytes) -> int:
 def render(html: str, engine: str = "weasyprint", *, title: str = "SECOR audit pack",
            fetcher: object | None = None) -> Rendered:
     """The PDF for the HTML with the chosen engine, and its page count."""
+    html, title = display_text(html), display_text(title)  # a NUL in a command-line argument is refused
     if engine == "weasyprint":
         return _weasyprint(html, fetcher)
     if engine == "wkhtmltopdf":
