@@ -29,6 +29,7 @@ from .dataset import (
     TableStatus,
     typed_series,
 )
+from .grid import GRID_KEYS, combined, find_grid, grid_tables
 from .headers import match_headers, table_candidates
 from .ids import assign_ids, find_double_submits
 from .names import Roster
@@ -261,8 +262,16 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
         issues.add(SOURCE_TABLE, None, "", "", note, WARNING)
     used: set[str] = set()
     roster: Roster | None = None
+    grid_tab, grid = find_grid(workbook, settings), None
     for table in TABLES:  # Workers comes first: the roster the other tables' names are matched to
         candidates = table_candidates(table, names, settings.tables.get(table.key, ()))
+        if grid_tab is not None and table.key in GRID_KEYS:  # a grid matrix: read once, into both tables
+            grid = grid or grid_tables(grid_tab, settings, roster, tables.get("workers"), issues.add)
+            used.add(grid_tab.name)
+            candidates = [c for c in candidates if c != grid_tab.name]
+            if not candidates:
+                tables[table.key], status[table.key] = grid.frame(table.key), grid.status(table.key)
+                continue
         tab_name = candidates[0] if candidates else None
         used.update(candidates)
         for other in candidates[1:]:
@@ -278,6 +287,8 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
             status[table.key] = TableStatus(table.key, None)
             continue
         frame, st = _normalise_table(table, workbook.get(tab_name), settings, roster, issues)
+        if grid is not None and table.key in GRID_KEYS:
+            frame, st = combined(grid, table.key, frame, st)
         status[table.key] = st
         if frame is not None:
             tables[table.key] = frame
@@ -292,7 +303,8 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
                        f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name. "
                        "If it holds records, rename it or map it in the config, "
                        f"e.g. [tables] flha = [\"{tab.name}\"].", WARNING)
-    return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
+    return Dataset(tables, status, issues.frame(), tuple(workbook.problems),
+                   not_required=grid.not_required if grid else ())
 
 
 def _report_duplicate_workers(frame: pd.DataFrame, issues: _Issues) -> None:
