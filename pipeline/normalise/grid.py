@@ -34,7 +34,7 @@ from .names import Roster
 
 AddIssue = Callable[[str, int | None, str, object, str, str], None]
 GRID_KEYS = ("training_matrix", "training_records")
-MATRIX, RECORDS = BY_KEY["training_matrix"].title, BY_KEY["training_records"].title
+MATRIX = BY_KEY["training_matrix"].title  # every grid issue names the matrix: the tab the office edits
 UNCREDITED = "the ticket is not credited to anyone until the name is fixed"
 
 _HEADER_ROWS_SEARCHED = 12  # title rows above the header: a handful at most
@@ -310,7 +310,7 @@ def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd
                 cells.parse_datetime(value, settings.date_order)
             if moment is None:
                 why = f" ({bad.rstrip('.')})" if bad and "not a date this program can read" not in bad else ""
-                add_issue(RECORDS, sheet_row, t.title, value,
+                add_issue(MATRIX, sheet_row, t.title, value,
                           f"a note, not a date{why}: {name} has no {t.ticket} on record from this cell. "
                           f"Type the {'completion' if t.completion else 'expiry'} date, or N/A if it does not "
                           "apply.", WARNING)
