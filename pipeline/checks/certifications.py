@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from ..normalise.dataset import Dataset
+from ..normalise.training import ticket_satisfies
 from ..settings import Settings
 from .common import active_workers, is_vague_ticket, keys, vague_ticket_words
 
@@ -50,15 +51,6 @@ def latest_records(records: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     # Latest by Completed; on a tie the row further down the sheet (entered later) wins.
     done = done.sort_values(["dated", "row"], kind="stable")
     return done.drop_duplicates(["worker_key", "ticket_key"], keep="last")
-
-
-def ticket_satisfies(record_key: str, required_key: str) -> bool:
-    """A record's ticket counts for a required one when it names it in whole words.
-
-    "CSTS-2020" counts for "CSTS", "Standard First Aid & CPR" for "Standard First Aid";
-    "Ground Disturbance Level I" does not count for "... Level II", nor the other way round.
-    """
-    return record_key == required_key or f" {required_key} " in f" {record_key} "
 
 
 def records_for_required(latest: pd.DataFrame, required_keys: set[str]) -> pd.DataFrame:

@@ -31,11 +31,11 @@ from . import cells
 from .dataset import REJECTED, WARNING, TableStatus, typed_series
 from .headers import header_key, table_candidates
 from .names import Roster
+from .training import UNCREDITED
 
 AddIssue = Callable[[str, int | None, str, object, str, str], None]
 GRID_KEYS = ("training_matrix", "training_records")
 MATRIX = BY_KEY["training_matrix"].title  # every grid issue names the matrix: the tab the office edits
-UNCREDITED = "the ticket is not credited to anyone until the name is fixed"
 
 _HEADER_ROWS_SEARCHED = 12  # title rows above the header: a handful at most
 _NAME_HEADERS = {header_key(h) for h in (

@@ -33,6 +33,7 @@ from .grid import GRID_KEYS, combined, find_grid, grid_tables
 from .headers import match_headers, table_candidates
 from .ids import assign_ids, find_double_submits
 from .names import Roster
+from .training import UNCREDITED, training_issues
 
 MAX_VALUE_SHOWN = 200
 _TABLE_ORDER = {t.title: i for i, t in enumerate(TABLES)}
@@ -178,7 +179,8 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
             value, problem = hit
             if problem is not None and col.kind is Kind.NAME:
                 # An unknown name is a hint for the office, not a reason to lose the record.
-                issues.add(table.title, sheet_rows[i], col.title, v, f"{problem} (row used)", WARNING)
+                effect = f"; {UNCREDITED}" if table.key == "training_records" else ""
+                issues.add(table.title, sheet_rows[i], col.title, v, f"{problem} (row used{effect})", WARNING)
                 out[i] = value
                 continue
             if problem is None and value is None and col.required and not (col.key == "date" and table.is_form):
@@ -297,6 +299,8 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
                 _report_duplicate_workers(frame, issues)
         if table.key == "workers" and roster is None:
             roster = Roster()
+    for line in training_issues(tables, grid.tickets if grid else ()):
+        issues.add(*line)
     for tab in workbook.tabs:
         if tab.name not in used and not tab.name.casefold().startswith("dashboard") and (tab.header or tab.rows):
             issues.add(SOURCE_TABLE, None, "", tab.name,
