@@ -64,8 +64,11 @@ _EXPIRY_HINT = {"exp", "expiry", "expires", "expiration", "expiry date", "exp da
                 "valid until", "expires on", "date of expiry"}
 _COMPLETED_HINT = {"completed", "date completed", "taken", "date taken", "issued", "issue date", "trained",
                    "completion date", "date"}
-_LEGEND = re.compile(r"^(?:legend|key|notes?|nb|n\.b|updated|last updated|prepared by|revised|colou?r|source)\b",
-                     re.I)
+# Text no name holds: "Legend: ...", "N/A = not required", "* booked", "Key", "Notes".
+_LEGEND_TEXT = re.compile(
+    r"^(?:legend|key|notes?|nb|n\.b|updated|last updated|prepared by|revised|colou?r|source)\b|[=:]|^[*†(]", re.I)
+_SKIPPED = ("not a worker (a heading, legend or note): skipped. If it is a worker, add them to Workers and remove "
+            "any blank row above them.")
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,11 @@ class GridLayout:
     role_col: int | None
     tickets: tuple[TicketColumn, ...]
     ignored: tuple[str, ...]  # headers that are neither name, role nor ticket
+
+    @property
+    def cells(self) -> tuple[int, ...]:
+        """The columns a worker's row fills beside the name: role and tickets."""
+        return (*(() if self.role_col is None else (self.role_col,)), *(t.col for t in self.tickets))
 
 
 @dataclass(frozen=True)
@@ -234,9 +242,7 @@ def _roles_on_workers(workers: pd.DataFrame | None) -> dict[str, list[str]]:
 
 
 def _is_legend(name: str, after_blank: bool, in_legend: bool, known: bool) -> bool:
-    if _LEGEND.match(name) or "=" in name or ":" in name or name[0] in "*†(":
-        return True
-    return (after_blank or in_legend) and not known
+    return bool(_LEGEND_TEXT.search(name)) or ((after_blank or in_legend) and not known)
 
 
 def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd.DataFrame | None,
@@ -279,11 +285,12 @@ def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd
                           f"no worker name in column '{name_title}'; row not used: type the worker's name.", REJECTED)
             continue
         name, problem = roster.match(raw_name) if roster else (cells.tidy_name(raw_name), None)
-        if _is_legend(raw_name, after_blank, in_legend, problem is None and roster is not None):
-            in_legend = True
-            add_issue(MATRIX, sheet_row, name_title, shown,
-                      "not a worker: read as a legend or note below the table and skipped. If it is a worker, "
-                      "add them to Workers and remove any blank row above them.", WARNING)
+        known = problem is None and roster is not None
+        empty = _blank([_cell(line, c) for c in layout.cells])
+        if _is_legend(raw_name, after_blank, in_legend, known) or (roster is not None and not known and empty):
+            # A legend or note below the table, or a heading between crews ("Field crew"): not a person.
+            in_legend = in_legend or not empty or bool(_LEGEND_TEXT.search(raw_name))
+            add_issue(MATRIX, sheet_row, name_title, shown, _SKIPPED, WARNING)
             continue
         rows_used += 1
         if problem:

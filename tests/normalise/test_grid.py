@@ -166,7 +166,7 @@ def test_notes_are_listed_naming_the_cell_and_hold_no_ticket() -> None:
 
 def test_legend_rows_are_skipped_and_listed_never_silently() -> None:
     ds = read(workers_tab(), grid_tab())
-    legend = problems(ds)[problems(ds)["problem"].str.contains("legend")]
+    legend = problems(ds)[problems(ds)["problem"].str.startswith("not a worker")]
     assert list(legend["row"]) == [10, 11]
     assert legend.iloc[0]["value"].startswith("Legend: N/A")
     status = ds.status["training_matrix"]
@@ -187,6 +187,16 @@ def test_a_name_not_on_workers_is_listed_and_its_tickets_are_credited_to_no_one(
     line = problems(ds)[problems(ds)["row"] == 9].iloc[0]
     assert "did you mean Priya Sandhu" in line["problem"]
     assert "not credited to anyone until the name is fixed" in line["problem"]
+
+
+def test_a_heading_between_crews_and_a_blank_row_before_a_known_worker_do_not_end_the_table() -> None:
+    rows = [*GRID[:4], ["Office", None, None, None, None, None, None], GRID[4], [None] * 7,
+            ["Field crew", None, None, None, None, None, None], *GRID[5:]]
+    ds = read(workers_tab(), grid_tab(rows))
+    skipped = problems(ds)[problems(ds)["problem"].str.startswith("not a worker")]
+    assert list(skipped["value"]) == ["Office", "Field crew", "Legend: N/A = not required for this position",
+                                      "Red = expired"]
+    assert set(ds.table("training_records")["worker"]) == {"Dale Kowalski", "Priya Sandhu", "Sam Lee", "Jordan Beck"}
 
 
 def test_without_a_role_column_each_worker_needs_the_tickets_not_na_for_them() -> None:
