@@ -38,16 +38,17 @@ GRID_KEYS = ("training_matrix", "training_records")
 MATRIX = BY_KEY["training_matrix"].title  # every grid issue names the matrix: the tab the office edits
 
 _HEADER_ROWS_SEARCHED = 12  # title rows above the header: a handful at most
+_DATED_SHARE = 0.6  # of the filled ticket cells, dates or N/A: notes are a minority
 _NAME_HEADERS = {header_key(h) for h in (
     "Name", "Names", "Worker", "Workers", "Worker Name", "Employee", "Employees", "Employee Name", "Full Name",
     "Staff", "Staff Name", "Personnel", "Name Of Worker")}
 _ROLE_HEADERS = {header_key(h) for t in ("workers", "training_matrix") for c in BY_KEY[t].columns
                  if c.key == "role" for h in (c.title, *c.aliases)} | {header_key("Trade"), header_key("Occupation")}
-# A long-format tab names its ticket in a column: such a tab is not a grid.
-_TICKET_HEADERS = {header_key(h) for t in GRID_KEYS for c in BY_KEY[t].columns if c.key == "ticket"
-                   for h in (c.title, *c.aliases)}
-# Columns of a person, not tickets: the Workers and long-format columns, and what offices add beside names.
-_INFO_HEADERS = {header_key(h) for t in ("workers", *GRID_KEYS) for c in BY_KEY[t].columns
+# A long-format tab names its ticket in a column, a form response tab has a Timestamp: neither is a grid.
+_NOT_A_GRID = {header_key(h) for t in GRID_KEYS for c in BY_KEY[t].columns if c.key == "ticket"
+               for h in (c.title, *c.aliases)} | {header_key(h) for c in [BY_KEY["flha"].column("timestamp")] for h in (c.title, *c.aliases)}
+# Columns that are not tickets: every column of the schema, and what offices add beside names.
+_INFO_HEADERS = {header_key(h) for t in BY_KEY.values() for c in t.columns
                  for h in (c.title, *c.aliases)} | {header_key(h) for h in (
                      "Notes", "Note", "Comments", "Comment", "Remarks", "Phone", "Cell", "Department", "Dept",
                      "Crew", "Location", "Employee #", "Employee No", "Employee ID", "ID", "#", "No", "Status",
@@ -147,7 +148,7 @@ def _layout_of(line: Sequence[object], index: int) -> GridLayout | None:
     keys = [header_key(t) for t in texts]
     loose = [header_key(_HINT.sub(" ", t)) for t in texts]
     name_col = next((i for i, k in enumerate(keys) if k in _NAME_HEADERS or loose[i] in _NAME_HEADERS), None)
-    if name_col is None or any(k in _TICKET_HEADERS for k in keys):
+    if name_col is None or any(k in _NOT_A_GRID for k in keys):
         return None
     role_col = next((i for i, k in enumerate(keys) if i != name_col and k in _ROLE_HEADERS), None)
     tickets, ignored = [], []
@@ -178,7 +179,9 @@ def _cell(line: Sequence[object], col: int) -> object:
 def is_not_required(value: object) -> bool:
     """``N/A``, ``NA``, ``-``, ``not required``: the ticket does not apply to this person."""
     text = cells.clean_text(value)
-    return text is not None and (cells.choice_key(text) in _NOT_REQUIRED or bool(_DASHES.match(text)))
+    if text is None or text.startswith("#"):  # "#N/A" is a formula's error, not the office's answer
+        return False
+    return cells.choice_key(text) in _NOT_REQUIRED or bool(_DASHES.match(text))
 
 
 def grid_layout(tab: Tab, date_order: str, allow_empty: bool = True) -> GridLayout | None:
@@ -207,7 +210,7 @@ def grid_layout(tab: Tab, date_order: str, allow_empty: bool = True) -> GridLayo
                     continue
                 filled += 1
                 good += is_not_required(v) or cells.parse_datetime(v, date_order)[1] is None
-        if (filled == 0 and allow_empty) or (filled and good >= 0.5 * filled):
+        if (filled == 0 and allow_empty) or (filled and good >= _DATED_SHARE * filled):
             return layout
         return None
     return None

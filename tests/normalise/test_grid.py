@@ -122,6 +122,9 @@ def test_long_format_tabs_and_the_workers_tab_are_not_grids() -> None:
     assert grid_layout(matrix, "MDY") is None
     assert grid_layout(people, "MDY") is None  # names and text columns, no dates: not a grid
     assert grid_layout(workers_tab(), "MDY") is None
+    responses = tab("Form Responses 1", [{"Timestamp": "4/9/2026 15:22:41", "Name": "Sam Lee", "Date": "4/9/2026",
+                                          "Unit #": "12", "Repaired / closed date": "4/12/2026"}])
+    assert grid_layout(responses, "MDY") is None
 
 
 # ---------------------------------------------------------------- reading it
