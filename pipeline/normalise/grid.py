@@ -45,8 +45,9 @@ _NAME_HEADERS = {header_key(h) for h in (
 _ROLE_HEADERS = {header_key(h) for t in ("workers", "training_matrix") for c in BY_KEY[t].columns
                  if c.key == "role" for h in (c.title, *c.aliases)} | {header_key("Trade"), header_key("Occupation")}
 # A long-format tab names its ticket in a column, a form response tab has a Timestamp: neither is a grid.
-_NOT_A_GRID = {header_key(h) for t in GRID_KEYS for c in BY_KEY[t].columns if c.key == "ticket"
-               for h in (c.title, *c.aliases)} | {header_key(h) for c in [BY_KEY["flha"].column("timestamp")] for h in (c.title, *c.aliases)}
+_NOT_A_GRID = {header_key(h) for c in (BY_KEY["training_matrix"].column("ticket"),
+                                        BY_KEY["training_records"].column("ticket"), BY_KEY["flha"].column("timestamp"))
+               for h in (c.title, *c.aliases)}
 # Columns that are not tickets: every column of the schema, and what offices add beside names.
 _INFO_HEADERS = {header_key(h) for t in BY_KEY.values() for c in t.columns
                  for h in (c.title, *c.aliases)} | {header_key(h) for h in (
