@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
@@ -249,6 +249,46 @@ def _is_legend(name: str, after_blank: bool, in_legend: bool, known: bool) -> bo
     return bool(_LEGEND_TEXT.search(name)) or ((after_blank or in_legend) and not known)
 
 
+@dataclass
+class _Read:
+    """What a grid's rows gave, as they are read."""
+
+    records: list[tuple[int, str, str, datetime | None, datetime | None]] = field(default_factory=list)
+    needed: dict[tuple[str, str], float | None] = field(default_factory=dict)  # (role, ticket) -> validity
+    not_required: list[tuple[str, str]] = field(default_factory=list)
+    cells_read: int = 0
+    cells_used: int = 0
+
+
+def _read_cells(line: Sequence[object], sheet_row: int, name: str, roles: list[str], layout: GridLayout,
+                date_order: str, read: _Read, add_issue: AddIssue) -> None:
+    """One worker's ticket cells: a record per date, an exemption per N/A, a listed note per other text."""
+    for t in layout.tickets:
+        value = _cell(line, t.col)
+        if is_not_required(value):
+            read.not_required.append((name, t.ticket))
+            continue
+        for role in roles:
+            read.needed.setdefault((role, t.ticket), t.months)
+        if cells.is_blank(value):
+            continue  # required and not held: Missing
+        read.cells_read += 1
+        moment, bad = (None, None) if isinstance(value, bool) else cells.parse_datetime(value, date_order)
+        if moment is None:
+            why = f" ({bad.rstrip('.')})" if bad and "not a date this program can read" not in bad else ""
+            add_issue(MATRIX, sheet_row, t.title, value,
+                      f"a note, not a date{why}: {name} has no {t.ticket} on record from this cell. Type the "
+                      f"{'completion' if t.completion else 'expiry'} date, or N/A if it does not apply.", WARNING)
+            continue
+        read.cells_used += 1
+        if not t.completion:
+            read.records.append((sheet_row, name, t.ticket, None, moment))
+            continue
+        expires = None if t.months is None else \
+            (pd.Timestamp(moment) + pd.DateOffset(months=round(t.months))).to_pydatetime()
+        read.records.append((sheet_row, name, t.ticket, moment, expires))
+
+
 def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd.DataFrame | None,
                 add_issue: AddIssue) -> Grid:
     """Read a grid tab (see grid_layout) into the long-format frames; every row and cell not used is listed.
@@ -260,17 +300,13 @@ def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd
     assert layout is not None, "grid_tables needs a tab grid_layout recognises"
     lines = _lines(tab)
     row_of = tab.first_row - 1  # the sheet row of lines[0], the tab's header as read
-    header_row = row_of + layout.header
     headers = tuple(_texts(lines[layout.header]))
     name_title = headers[layout.name_col]
     known_roles = _roles_on_workers(workers)
     roster = roster if roster is not None and roster.names else None
-
-    records: list[tuple[int, str, str, datetime | None, datetime | None]] = []
-    needed: dict[tuple[str, str], float | None] = {}  # (role, ticket) -> validity
-    not_required: list[tuple[str, str]] = []
+    read = _Read()
     seen_workers: dict[str, int] = {}
-    rows_read = rows_used = cells_read = cells_used = 0
+    rows_read = rows_used = 0
     after_blank = in_legend = False
     for index in range(layout.header + 1, len(lines)):
         line, sheet_row = lines[index], row_of + index
@@ -282,8 +318,7 @@ def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd
         shown = " | ".join(t for t in _texts(line) if t)
         if raw_name is None:
             if after_blank or in_legend:
-                add_issue(MATRIX, sheet_row, "", shown, "below the table: read as a legend or note and skipped.",
-                          WARNING)
+                add_issue(MATRIX, sheet_row, "", shown, _SKIPPED, WARNING)
             else:
                 add_issue(MATRIX, sheet_row, name_title, shown,
                           f"no worker name in column '{name_title}'; row not used: type the worker's name.", REJECTED)
@@ -306,40 +341,20 @@ def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd
                       "date of each ticket counts. Delete the extra row if it is a copy.", WARNING)
         seen_workers.setdefault(key, sheet_row)
         grid_role = cells.clean_text(_cell(line, layout.role_col)) if layout.role_col is not None else None
-        roles = [grid_role] if grid_role else known_roles.get(key, [])
-        for t in layout.tickets:
-            value = _cell(line, t.col)
-            if is_not_required(value):
-                not_required.append((name, t.ticket))
-                continue
-            for role in roles:
-                needed.setdefault((role, t.ticket), t.months)
-            if cells.is_blank(value):
-                continue
-            cells_read += 1
-            moment, bad = (None, "a yes/no is not a date") if isinstance(value, bool) else \
-                cells.parse_datetime(value, settings.date_order)
-            if moment is None:
-                why = f" ({bad.rstrip('.')})" if bad and "not a date this program can read" not in bad else ""
-                add_issue(MATRIX, sheet_row, t.title, value,
-                          f"a note, not a date{why}: {name} has no {t.ticket} on record from this cell. "
-                          f"Type the {'completion' if t.completion else 'expiry'} date, or N/A if it does not "
-                          "apply.", WARNING)
-                continue
-            cells_used += 1
-            if t.completion:
-                expires = None if t.months is None else \
-                    (pd.Timestamp(moment) + pd.DateOffset(months=round(t.months))).to_pydatetime()
-                records.append((sheet_row, name, t.ticket, moment, expires))
-            else:
-                records.append((sheet_row, name, t.ticket, None, moment))
+        _read_cells(line, sheet_row, name, [grid_role] if grid_role else known_roles.get(key, []), layout,
+                    settings.date_order, read, add_issue)
+    return _grid(tab, layout, headers, row_of + layout.header, read, (rows_read, rows_used))
 
+
+def _grid(tab: Tab, layout: GridLayout, headers: tuple[str, ...], header_row: int, read: _Read,
+          rows: tuple[int, int]) -> Grid:
     found_as = f"{tab.name} ({tab.origin}), from the grid"
+    records = read.records
     matrix = pd.DataFrame({
-        ROW: pd.Series([header_row] * len(needed), dtype="int64"),
-        "role": typed_series(Kind.TEXT, [r for r, _ in needed]),
-        "ticket": typed_series(Kind.TEXT, [t for _, t in needed]),
-        "valid_for_months": typed_series(Kind.MONTHS, list(needed.values())),
+        ROW: pd.Series([header_row] * len(read.needed), dtype="int64"),
+        "role": typed_series(Kind.TEXT, [r for r, _ in read.needed]),
+        "ticket": typed_series(Kind.TEXT, [t for _, t in read.needed]),
+        "valid_for_months": typed_series(Kind.MONTHS, list(read.needed.values())),
     })
     recs = pd.DataFrame({
         ROW: pd.Series([r[0] for r in records], dtype="int64"),
@@ -350,13 +365,14 @@ def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd
         "certificate_no": typed_series(Kind.TEXT, [None] * len(records)),
         "provider": typed_series(Kind.TEXT, [None] * len(records)),
     })
+    rows_read, rows_used = rows
     return Grid(
         tab.name, matrix, recs,
         TableStatus("training_matrix", found_as, headers, (), layout.ignored, rows_read=rows_read,
                     rows_used=rows_used, rows_rejected=rows_read - rows_used),
-        TableStatus("training_records", found_as, headers, (), layout.ignored, rows_read=cells_read,
-                    rows_used=cells_used, rows_rejected=cells_read - cells_used),
-        tuple(dict.fromkeys(not_required)), tuple(t.ticket for t in layout.tickets))
+        TableStatus("training_records", found_as, headers, (), layout.ignored, rows_read=read.cells_read,
+                    rows_used=read.cells_used, rows_rejected=read.cells_read - read.cells_used),
+        tuple(dict.fromkeys(read.not_required)), tuple(t.ticket for t in layout.tickets))
 
 
 def combined(grid: Grid, key: str, frame: pd.DataFrame | None, status: TableStatus) -> tuple[pd.DataFrame,
