@@ -202,6 +202,27 @@ def test_a_heading_between_crews_and_a_blank_row_before_a_known_worker_do_not_en
     assert set(ds.table("training_records")["worker"]) == {"Dale Kowalski", "Priya Sandhu", "Sam Lee", "Jordan Beck"}
 
 
+def test_a_row_with_tickets_but_no_name_is_not_used_and_a_worker_twice_is_said() -> None:
+    rows = [*GRID[:5], [None, "Owner", datetime(2025, 1, 1), None, None, None, None],
+            ["dale kowalski", "Owner", datetime(2026, 1, 1), None, None, None, None], *GRID[5:]]
+    ds = read(workers_tab(), grid_tab(rows))
+    nameless = problems(ds)[problems(ds)["row"] == 6].iloc[0]
+    assert nameless["severity"] == "rejected" and "no worker name in column 'Employee'" in nameless["problem"]
+    twice = problems(ds)[problems(ds)["row"] == 7].iloc[0]
+    assert "in the grid twice (rows 5 and 7)" in twice["problem"]
+    status = ds.status["training_matrix"]
+    assert status.rows_read == status.rows_used + status.rows_rejected
+
+
+def test_a_tab_mapped_in_the_config_is_read_as_a_grid_and_text_dates_follow_date_order() -> None:
+    rows = [["Name", "H2S Alive", "First Aid"], ["Sam Lee", "03/04/2027", "N/A"]]
+    settings = Settings(tables={"training_matrix": ("Tix",)}, date_order="DMY")
+    ds = normalise(Workbook((workers_tab(), tab_from_rows("Tix", "acme.xlsx", rows))), settings)
+    records = ds.table("training_records")
+    assert list(records["expires"]) == [pd.Timestamp("2027-04-03")]
+    assert ds.not_required == (("Sam Lee", "First Aid"),)
+
+
 def test_without_a_role_column_each_worker_needs_the_tickets_not_na_for_them() -> None:
     rows = [[r[0], *r[2:]] for r in GRID]  # the same grid without Position
     ds = read(workers_tab(), grid_tab(rows))
