@@ -144,11 +144,13 @@ def _texts(line: Sequence[object]) -> list[str]:
     return [cells.clean_text(v) or "" for v in line]
 
 
-def _layout_of(line: Sequence[object], index: int) -> GridLayout | None:
+def _layout_of(line: Sequence[object], index: int, blank_corner: bool) -> GridLayout | None:
     texts = _texts(line)
     keys = [header_key(t) for t in texts]
     loose = [header_key(_HINT.sub(" ", t)) for t in texts]
     name_col = next((i for i, k in enumerate(keys) if k in _NAME_HEADERS or loose[i] in _NAME_HEADERS), None)
+    if name_col is None and blank_corner and texts and not texts[0]:
+        name_col = 0  # names down column A under a blank corner cell: checked against the cells below
     if name_col is None or any(k in _NOT_A_GRID for k in keys):
         return None
     role_col = next((i for i, k in enumerate(keys) if i != name_col and k in _ROLE_HEADERS), None)
@@ -200,11 +202,16 @@ def grid_layout(tab: Tab, date_order: str, allow_empty: bool = True) -> GridLayo
         seen += 1
         if seen > _HEADER_ROWS_SEARCHED:
             return None
-        layout = _layout_of(line, index)
+        layout = _layout_of(line, index, blank_corner=allow_empty)
         if layout is None:
             continue
+        body = lines[index + 1:]
+        if not _name_header(layout, lines) and not any(
+                isinstance(cells.clean_text(_cell(r, 0)), str) and cells.parse_datetime(_cell(r, 0), date_order)[1]
+                for r in body):
+            return None  # a blank corner above no names
         filled = good = 0
-        for row in lines[index + 1:]:
+        for row in body:
             for t in layout.tickets:
                 v = _cell(row, t.col)
                 if cells.is_blank(v):
@@ -215,6 +222,11 @@ def grid_layout(tab: Tab, date_order: str, allow_empty: bool = True) -> GridLayo
             return layout
         return None
     return None
+
+
+def _name_header(layout: GridLayout, lines: Sequence[Sequence[object]]) -> str:
+    """The title of the grid's name column ("" under a blank corner cell)."""
+    return cells.clean_text(_cell(lines[layout.header], layout.name_col)) or ""
 
 
 def find_grid(workbook: Workbook, settings: Settings) -> Tab | None:
@@ -301,7 +313,7 @@ def grid_tables(tab: Tab, settings: Settings, roster: Roster | None, workers: pd
     lines = _lines(tab)
     row_of = tab.first_row - 1  # the sheet row of lines[0], the tab's header as read
     headers = tuple(_texts(lines[layout.header]))
-    name_title = headers[layout.name_col]
+    name_title = headers[layout.name_col] or "Name"
     known_roles = _roles_on_workers(workers)
     roster = roster if roster is not None and roster.names else None
     read = _Read()

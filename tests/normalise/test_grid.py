@@ -223,6 +223,13 @@ def test_a_tab_mapped_in_the_config_is_read_as_a_grid_and_text_dates_follow_date
     assert ds.not_required == (("Sam Lee", "First Aid"),)
 
 
+def test_names_under_a_blank_corner_cell_are_read_when_the_tab_is_named_as_the_matrix() -> None:
+    rows = [[None, "H2S Alive", "First Aid"], ["Sam Lee", "2027-04-03", "N/A"]]
+    ds = read(workers_tab(), grid_tab(rows))
+    assert list(ds.table("training_records")["worker"]) == ["Sam Lee"]
+    assert grid_layout(grid_tab(rows, name="Sheet1"), "MDY", allow_empty=False) is None  # unnamed: too unsure
+
+
 def test_without_a_role_column_each_worker_needs_the_tickets_not_na_for_them() -> None:
     rows = [[r[0], *r[2:]] for r in GRID]  # the same grid without Position
     ds = read(workers_tab(), grid_tab(rows))
