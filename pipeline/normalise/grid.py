@@ -65,7 +65,7 @@ _NEVER = {"no expiry", "never expires", "does not expire", "lifetime", "one time
 _EXPIRY_HINT = {"exp", "expiry", "expires", "expiration", "expiry date", "exp date", "expiration date",
                 "valid until", "expires on", "date of expiry"}
 _COMPLETED_HINT = {"completed", "date completed", "taken", "date taken", "issued", "issue date", "trained",
-                   "completion date", "date"}
+                   "completion date"}
 # Text no name holds: "Legend: ...", "N/A = not required", "* booked", "Key", "Notes".
 _LEGEND_TEXT = re.compile(
     r"^(?:legend|key|notes?|nb|n\.b|updated|last updated|prepared by|revised|colou?r|source)\b|[=:]|^[*†(]", re.I)
@@ -258,7 +258,8 @@ def _roles_on_workers(workers: pd.DataFrame | None) -> dict[str, list[str]]:
 
 
 def _is_legend(name: str, after_blank: bool, in_legend: bool, known: bool) -> bool:
-    return bool(_LEGEND_TEXT.search(name)) or ((after_blank or in_legend) and not known)
+    # A name on Workers is a worker wherever it sits ("Key, Jordan" too).
+    return not known and (bool(_LEGEND_TEXT.search(name)) or after_blank or in_legend)
 
 
 @dataclass
