@@ -42,13 +42,13 @@ def add_months(dates: pd.Series, months: pd.Series) -> pd.Series:
 def latest_records(records: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """The latest Training Records row per (worker key, ticket key) completed on/before as_of.
 
-    A row with only an Expires date (a grid matrix cell that holds the expiry) counts as held, dated by its
-    expiry: which is when its ticket was last renewed, as far as the records say.
+    A row with only an Expires date (a grid cell that holds the expiry; completion unknown) counts as held,
+    dated by its expiry: of two such rows the later expiry wins.
     """
     done = records[(records["completed"] <= as_of) | (records["completed"].isna() & records["expires"].notna())]
     done = done.assign(worker_key=keys(done["worker"]), ticket_key=keys(done["ticket"]),
                        dated=done["completed"].fillna(done["expires"]))
-    # Latest by Completed; on a tie the row further down the sheet (entered later) wins.
+    # Latest by Completed (else Expires); on a tie the row further down the sheet (entered later) wins.
     done = done.sort_values(["dated", "row"], kind="stable")
     return done.drop_duplicates(["worker_key", "ticket_key"], keep="last")
 
