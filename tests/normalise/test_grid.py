@@ -230,6 +230,15 @@ def test_names_under_a_blank_corner_cell_are_read_when_the_tab_is_named_as_the_m
     assert grid_layout(grid_tab(rows, name="Sheet1"), "MDY", allow_empty=False) is None  # unnamed: too unsure
 
 
+def test_a_position_in_the_grid_that_differs_from_workers_is_said_with_a_did_you_mean() -> None:
+    rows = [r[:] for r in GRID]
+    rows[5][1] = "Equipment Operators"  # Priya's position as the grid spells it
+    ds = read(workers_tab(), grid_tab(rows))
+    line = problems(ds, "Workers").set_index("value").loc["Equipment Operator"]
+    assert "not a role in the Training Matrix; did you mean 'Equipment Operators'?" in line["problem"]
+    assert line["row"] == 3
+
+
 def test_without_a_role_column_each_worker_needs_the_tickets_not_na_for_them() -> None:
     rows = [[r[0], *r[2:]] for r in GRID]  # the same grid without Position
     ds = read(workers_tab(), grid_tab(rows))
