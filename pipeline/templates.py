@@ -31,7 +31,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 EXAMPLES: dict[str, dict[str, object]] = {
     "workers": {"name": "Dale Kowalski", "role": "Owner", "start_date": date(2009, 4, 1),
                 "email": "dkowalski@example.ca"},
-    "training_matrix": {"role": "Equipment Operator", "ticket": "H2S Alive", "valid_for_months": 36},
+    "training_matrix": {"role": "Owner", "ticket": "H2S Alive", "valid_for_months": 36},  # Dale is the Owner
     "training_records": {"worker": "Dale Kowalski", "ticket": "H2S Alive", "completed": date(2025, 3, 14),
                          "expires": date(2028, 3, 14), "certificate_no": "H2S-204118",
                          "provider": "Energy Safety Canada"},

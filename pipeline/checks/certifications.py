@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from ..normalise.dataset import Dataset
+from ..normalise.training import ticket_satisfies
 from ..settings import Settings
 from .common import active_workers, is_vague_ticket, keys, vague_ticket_words
 
@@ -39,21 +40,17 @@ def add_months(dates: pd.Series, months: pd.Series) -> pd.Series:
 
 
 def latest_records(records: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """The latest Training Records row per (worker key, ticket key) completed on/before as_of."""
-    done = records[records["completed"] <= as_of]
-    done = done.assign(worker_key=keys(done["worker"]), ticket_key=keys(done["ticket"]))
-    # Latest by Completed; on a tie the row further down the sheet (entered later) wins.
-    done = done.sort_values(["completed", "row"], kind="stable")
-    return done.drop_duplicates(["worker_key", "ticket_key"], keep="last")
+    """The latest Training Records row per (worker key, ticket key) completed on/before as_of.
 
-
-def ticket_satisfies(record_key: str, required_key: str) -> bool:
-    """A record's ticket counts for a required one when it names it in whole words.
-
-    "CSTS-2020" counts for "CSTS", "Standard First Aid & CPR" for "Standard First Aid";
-    "Ground Disturbance Level I" does not count for "... Level II", nor the other way round.
+    A row with only an Expires date (a grid cell that holds the expiry; completion unknown) counts as held,
+    dated by its expiry: of two such rows the later expiry wins.
     """
-    return record_key == required_key or f" {required_key} " in f" {record_key} "
+    done = records[(records["completed"] <= as_of) | (records["completed"].isna() & records["expires"].notna())]
+    done = done.assign(worker_key=keys(done["worker"]), ticket_key=keys(done["ticket"]),
+                       dated=done["completed"].fillna(done["expires"]))
+    # Latest by Completed (else Expires); on a tie the row further down the sheet (entered later) wins.
+    done = done.sort_values(["dated", "row"], kind="stable")
+    return done.drop_duplicates(["worker_key", "ticket_key"], keep="last")
 
 
 def records_for_required(latest: pd.DataFrame, required_keys: set[str]) -> pd.DataFrame:
@@ -62,7 +59,7 @@ def records_for_required(latest: pd.DataFrame, required_keys: set[str]) -> pd.Da
              if qk and ticket_satisfies(rk, qk)]
     mapping = pd.DataFrame(pairs, columns=["ticket_key", "required_key"], dtype=object)
     matched = latest.merge(mapping, on="ticket_key")
-    matched = matched.sort_values(["completed", "row"], kind="stable")
+    matched = matched.sort_values(["dated", "row"], kind="stable")
     return matched.drop_duplicates(["worker_key", "required_key"], keep="last")
 
 
@@ -71,7 +68,8 @@ def certifications(data: Dataset, settings: Settings, as_of: date) -> pd.DataFra
 
     Roles and tickets match forgivingly (case, spacing, punctuation). Expiry is the record's Expires, else
     Completed + the matrix's Valid For Months (blank = never expires). A worker whose role has no matrix row
-    gets no rows here: E5.1 reports the role. Pure: the input frames are not changed.
+    gets no rows here: E5.1 reports the role; nor does a ticket a grid marks N/A for that worker
+    (``data.not_required``). Pure: the input frames are not changed.
     """
     ts = pd.Timestamp(as_of)
     if not (data.has("workers") and data.has("training_matrix") and data.has("training_records")):
@@ -92,6 +90,11 @@ def certifications(data: Dataset, settings: Settings, as_of: date) -> pd.DataFra
     matrix = matrix.sort_values("row").drop_duplicates(["role_key", "ticket_key"])
     required = (workers.assign(role_key=keys(workers["role"]))[["name", "role", "key", "role_key"]]
                 .merge(matrix[["role_key", "ticket", "ticket_key", "valid_for_months"]], on="role_key"))
+    if data.not_required:  # a grid's N/A cells: not required of that worker, whatever their role needs
+        exempt = pd.DataFrame(data.not_required, columns=["worker", "ticket"], dtype=object)
+        exempt = set(zip(keys(exempt["worker"]), keys(exempt["ticket"]), strict=True))
+        required = required[[pair not in exempt for pair in zip(required["key"], required["ticket_key"],
+                                                                 strict=True)]]
     if required.empty:
         return empty_certifications()
 
@@ -108,7 +111,7 @@ def certifications(data: Dataset, settings: Settings, as_of: date) -> pd.DataFra
     status = pd.Series(CURRENT, index=frame.index, dtype=object)
     status[days_left.fillna(10**9) <= warn] = EXPIRING
     status[expiry < ts] = EXPIRED
-    status[frame["completed"].isna()] = MISSING
+    status[frame["completed"].isna() & frame["expires"].isna()] = MISSING
 
     out = pd.DataFrame({
         "worker": frame["name"], "role": frame["role"], "ticket": frame["ticket"], "status": status,

@@ -5,22 +5,19 @@ Everything here is pure: frames in, frames or values out, inputs never changed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from ..normalise.cells import name_key
+from ..normalise.cells import text_key  # re-exported: the normaliser matches by it too
 from ..normalise.dataset import Dataset
 from ..schema import BY_KEY
 from ..settings import Settings
 from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-
-# What crews write in a Defects / Deficiencies cell to say there are none (as text_keys).
+# What crews write in a Defects / Deficiencies cell to say there are none.
 NO_DEFECT_ANSWERS = frozenset({
     "no", "n", "na", "n a", "none", "nil", "nothing", "0", "no defects", "no defect", "none found",
     "nothing found", "no deficiencies", "no deficiency", "no issues", "no issue", "nothing to report", "all good",
@@ -55,14 +52,6 @@ FORM_DATE_COLUMNS: dict[str, str] = {
 
 
 # ---------------------------------------------------------------- text
-
-
-def text_key(value: object) -> str:
-    """How free text compares: case, spacing and punctuation do not matter; '&' reads as 'and'."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    text = name_key(str(value)).replace("&", " and ")
-    return _NOT_WORD.sub(" ", text).strip()
 
 
 def keys(series: pd.Series) -> pd.Series:

@@ -85,6 +85,20 @@ def name_key(name: str) -> str:
     return _WS.sub(" ", name.replace(".", " ")).strip().casefold()
 
 
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def text_key(value: object) -> str:
+    """How free text compares: case, spacing and punctuation do not matter; '&' reads as 'and'.
+
+    The key the checks match roles, tickets and names by (pipeline.checks.common re-exports it).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = name_key(str(value)).replace("&", " and ")
+    return _NOT_WORD.sub(" ", text).strip()
+
+
 def tidy_name(name: str) -> str:
     """A name with inner whitespace collapsed, as written otherwise."""
     return _WS.sub(" ", name).strip()

@@ -60,6 +60,8 @@ class Dataset:
     status: Mapping[str, TableStatus]
     issues: pd.DataFrame
     source_problems: tuple[str, ...] = ()
+    # (worker, ticket) pairs a grid matrix marks N/A: not required of that worker whatever their role.
+    not_required: tuple[tuple[str, str], ...] = ()
 
     def has(self, key: str) -> bool:
         """True when the table was found with all its required columns."""

@@ -88,9 +88,12 @@ def toml_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def discover(workbook: Workbook, settings: Settings) -> Discovery:
-    """Find each table's tab (see the module docstring for the order)."""
-    tabs = [t for t in workbook.tabs if not is_dashboard(t)]
+def discover(workbook: Workbook, settings: Settings, set_aside: Tab | None = None) -> Discovery:
+    """Find each table's tab (see the module docstring for the order).
+
+    ``set_aside`` is a tab already read otherwise (the training matrix kept as a grid): no table takes it.
+    """
+    tabs = [t for t in workbook.tabs if not is_dashboard(t) and t is not set_aside]
     taken: dict[int, str] = {}  # id(tab) -> table key
     chosen: dict[str, Placement] = {}
     others: dict[str, list[Tab]] = {}

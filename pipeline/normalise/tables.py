@@ -31,10 +31,12 @@ from .dataset import (
     TableStatus,
     typed_series,
 )
-from .discovery import discover, toml_text
+from .discovery import discover, pin_line, toml_text
+from .grid import GRID_KEYS, combined, find_grid, grid_tables
 from .headers import match_headers
 from .ids import assign_ids, find_double_submits
 from .names import Roster
+from .training import UNCREDITED, training_issues
 
 MAX_VALUE_SHOWN = 200
 _TABLE_ORDER = {t.title: i for i, t in enumerate(TABLES)}
@@ -197,7 +199,8 @@ def _normalise_table(table: Table, tab: Tab, settings: Settings, roster: Roster 
             value, problem = hit
             if problem is not None and col.kind is Kind.NAME:
                 # An unknown name is a hint for the office, not a reason to lose the record.
-                issues.add(table.title, sheet_rows[i], col.title, v, f"{problem} (row used)", WARNING)
+                effect = f"; {UNCREDITED}" if table.key == "training_records" else ""
+                issues.add(table.title, sheet_rows[i], col.title, v, f"{problem} (row used{effect})", WARNING)
                 out[i] = value
                 continue
             if problem is None and value is None and col.required and not (col.key == "date" and table.is_form):
@@ -292,10 +295,21 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
 
     for note in workbook.notes:
         issues.add(SOURCE_TABLE, None, "", "", note, WARNING)
-    found = discover(workbook, settings)
+    grid_found = find_grid(workbook, settings)
+    grid_tab, grid_how = grid_found if grid_found else (None, "")
+    grid = None
+    found = discover(workbook, settings, set_aside=grid_tab)
     roster: Roster | None = None
     for table in TABLES:  # Workers comes first: the roster the other tables' names are matched to
         placement = found.chosen.get(table.key)
+        if grid_found is not None and table.key in GRID_KEYS:  # a grid matrix: read once, into both tables
+            grid = grid or grid_tables(grid_tab, settings, roster, tables.get("workers"), issues.add)
+            grid_status = replace(grid.status(table.key), found_by="grid " + grid_how, confidence="sure",
+                                  pin=pin_line(BY_KEY["training_matrix"], grid_tab, workbook.tabs),
+                                  header_row=grid_tab.header_row)
+            if placement is None:
+                tables[table.key], status[table.key] = grid.frame(table.key), grid_status
+                continue
         for other in found.others.get(table.key, ()):
             issues.add(table.title, None, "", other.name,
                        f"tab '{other.name}' ({other.origin}) also looks like {table.title}; only "
@@ -309,8 +323,11 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
             status[table.key] = TableStatus(table.key, None)
             continue
         frame, st = _normalise_table(table, placement.tab, settings, roster, issues)
-        status[table.key] = replace(st, found_by=placement.how, confidence=placement.confidence,
-                                    pin=placement.pin, header_row=placement.tab.header_row)
+        st = replace(st, found_by=placement.how, confidence=placement.confidence,
+                     pin=placement.pin, header_row=placement.tab.header_row)
+        if grid is not None and table.key in GRID_KEYS:
+            frame, st = combined(grid, table.key, frame, st)
+        status[table.key] = st
         if frame is not None:
             tables[table.key] = frame
             if table.key == "workers":
@@ -318,12 +335,15 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
                 _report_duplicate_workers(frame, issues)
         if table.key == "workers" and roster is None:
             roster = Roster()
+    for line in training_issues(tables, grid.tickets if grid else ()):
+        issues.add(*line)
     for tab in found.unread:
         issues.add(SOURCE_TABLE, None, "", tab.name,
                    f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name "
                    "or its columns. If it holds records, map it under [tables] in the config, "
                    f"e.g. flha = [\"{toml_text(tab.label)}\"].", WARNING)
-    return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
+    return Dataset(tables, status, issues.frame(), tuple(workbook.problems),
+                   not_required=grid.not_required if grid else ())
 
 
 def _report_duplicate_workers(frame: pd.DataFrame, issues: _Issues) -> None:

@@ -62,7 +62,9 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
 
 
 _HOW = {"configured": "as configured", "name": "by its tab name", "spreadsheet name": "by its spreadsheet's name",
-        "headers": "recognised from its headers"}
+        "headers": "recognised from its headers", "grid configured": "a grid, as configured",
+        "grid name": "a grid, by its tab name", "grid headers": "recognised as a grid"}
+_GUESSED = ("spreadsheet name", "headers", "grid headers")
 
 
 def header_suggestion(table_key: str, missing_title: str, unused: Sequence[str]) -> str | None:
@@ -94,7 +96,7 @@ def _table_lines(dataset: Dataset) -> tuple[list[str], list[str], bool]:
         how = _HOW.get(st.found_by, st.found_by)
         sure = "" if st.confidence in ("sure", "") else f", {st.confidence}"
         where = f"{table.title} in {st.found_as} ({how}{sure})"
-        if st.found_by and st.found_by not in ("configured", "name"):
+        if st.found_by in _GUESSED and st.pin not in pins:
             pins.append(st.pin)
         if st.missing_columns:
             ok = False
