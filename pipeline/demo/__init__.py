@@ -105,6 +105,8 @@ def generate_demo(out_dir: Path, *, workers: int = DEFAULT_WORKERS, months: int 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     config = out / "secor.toml"
+    for old in _style_files(out, "template" if style == "forms" else "forms"):
+        old.unlink(missing_ok=True)  # the other style's files would be read as a second copy of every table
     if style == "forms":
         return _forms_company(demo, out, config, workers=workers, months=months, seed=seed)
     office, forms = out / OFFICE_FILE, out / FORMS_FILE
@@ -137,6 +139,13 @@ def _forms_company(demo: Demo, out: Path, config: Path, *, workers: int, months:
         name=COMPANY, folder=out, office=out / OFFICE_BOOK, forms=files[0], config=config, start=demo.start,
         end=demo.end, workers=workers, months=months, seed=seed, rows=rows, planted=resolve(refs, workers),
         tickets=PLANTED_TICKETS, messy=messy, style="forms", files=files)
+
+
+def _style_files(out: Path, style: str) -> list[Path]:
+    if style == "template":
+        return [out / OFFICE_FILE, out / FORMS_FILE]
+    return [out / OFFICE_BOOK, *(out / f"{b}.xlsx" for b in FORM_BOOKS.values()),
+            *(out / f"{b} - {FORM_TAB}.csv" for b in FORM_BOOKS.values())]
 
 
 def _index_of(demo: Demo, name: str) -> int:
