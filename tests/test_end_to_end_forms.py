@@ -83,7 +83,7 @@ def test_every_check_gives_its_planted_status_for_the_planted_records(forms: Dem
 def test_check_statuses_match_the_template_styles_run_of_the_same_seed(forms_run: SyncResult,
                                                                        template_run: SyncResult) -> None:
     def statuses(run: SyncResult) -> dict[str, str]:
-        return {c.check_id: c.status for c in run.findings.checks}
+        return {c.id: c.status for c in run.findings.checks}
     assert statuses(forms_run) == statuses(template_run)
 
 
