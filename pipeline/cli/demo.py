@@ -20,12 +20,23 @@ from ..errors import SecorError
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed: same seed, same company.")
 @click.option("--end", "end", metavar="YYYY-MM-DD",
               help="Last day of records (default: today in America/Edmonton).")
-def demo(out: str, workers: int, months: int, seed: int, end: str | None) -> None:
+@click.option("--style", type=click.Choice(["template", "forms"]), default="template", show_default=True,
+              help="template: our own workbooks. forms: the same records as a real office's Drive holds them.")
+def demo(out: str, workers: int, months: int, seed: int, end: str | None, style: str) -> None:
     """Write a demo company (Kowalski Oilfield Services Ltd.) to try the pipeline on.
 
-    Writes OUT/secor-records.xlsx (the office tabs), OUT/form-responses.xlsx (one tab
-    per Google Form) and OUT/secor.toml, with a year of realistic records, some audit
-    problems planted on purpose and some messy cells. Then run
+    With a year of realistic records, some audit problems planted on purpose and some
+    messy cells. --style template (the default) writes OUT/secor-records.xlsx (the office
+    tabs of sheets_templates/), OUT/form-responses.xlsx (one tab per Google Form) and
+    OUT/secor.toml.
+
+    --style forms writes the same records the way a real office keeps them: one response
+    file per Google Form ('FLHA (Responses).xlsx', ..., the incident form as a CSV download),
+    each with its tab 'Form Responses 1' and the questions as the crew read them;
+    'Safety Office.xlsx' with the office's own tab names and wordings and the training matrix
+    as a grid; and the OUT/secor.toml an office manager writes after reading docs/records.md.
+
+    Then run `secor doctor --source OUT --config OUT/secor.toml` and
     `secor sync --source OUT --config OUT/secor.toml`.
     """
     from pathlib import Path
@@ -39,10 +50,12 @@ def demo(out: str, workers: int, months: int, seed: int, end: str | None) -> Non
             last = date.fromisoformat(end)
         except ValueError:
             raise SecorError(f"--end '{end}' is not a date.", fix="Write it as YYYY-MM-DD, e.g. 2026-10-31.") from None
-    company = generate_demo(Path(out), workers=workers, months=months, seed=seed, end=last)
+    company = generate_demo(Path(out), workers=workers, months=months, seed=seed, end=last, style=style)
     click.echo(f"{company.name}: {company.workers} workers, records {company.start} to {company.end}")
     for path in company.paths:
         click.echo(f"wrote {path}")
+    if style == "forms":
+        click.echo(f"next: secor doctor --source {company.folder} --config {company.config}")
     click.echo(f"next: secor sync --source {company.folder} --config {company.config}")
 
 

@@ -160,7 +160,7 @@ def build_office(demo: Demo) -> None:
         for goal, target, done in (
                 ("Zero lost time incidents", "0 lost time incidents", "Met"),
                 ("FLHA completed every field shift", "100% of field shifts", "Not met - 97%"),
-                ("Report near misses", "At least 4 near misses reported", "Met"),
+                ("Report every near miss", "At least 4 near misses reported a year", "Met"),
                 ("Monthly management site visit", "12 documented visits", "Met")):
             demo.add("goals", year=year, goal=goal, target=target, status="On track" if current else done)
     for p in demo.people:

@@ -5,6 +5,9 @@ any seed and end date: as of ``end`` with the default settings, each check of SP
 ``status`` listed (``also`` lists a neighbouring status a stricter or more lenient reading of the
 SPEC wording could give). ``records`` name the records behind it; ``DemoCompany.planted`` carries the
 same list with the records resolved to record IDs and sheet rows for the company generated.
+Both styles of ``generate_demo`` (template and forms) hold the same records, so the same statuses are
+planted for both; only sheet rows move (title rows above a header) and the grid training matrix
+names its vague column by its header row.
 """
 
 from __future__ import annotations
