@@ -62,8 +62,8 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
 
 
 _HOW = {"configured": "as configured", "name": "by its tab name", "spreadsheet name": "by its spreadsheet's name",
-        "headers": "recognised from its headers", "grid configured": "a grid, as configured",
-        "grid name": "a grid, by its tab name", "grid headers": "recognised as a grid"}
+        "headers": "recognised from its headers", "grid configured": "as configured",
+        "grid name": "by its tab name", "grid headers": "recognised from its layout"}
 _GUESSED = ("spreadsheet name", "headers", "grid headers")
 
 
@@ -140,9 +140,13 @@ def doctor_text(source: str, workbook: Workbook, dataset: Dataset, access: Seque
     lines.extend(table_lines)
     if pins:
         lines.append("")
-        lines.append("Found without a name in the config. To keep these choices whatever tabs are added later, "
-                     "paste into the config:")
-        lines.append("  [tables]")
+        if settings is not None and settings.tables:
+            lines.append("Found without a name in the config. To keep these choices whatever tabs are added later, "
+                         "add these lines under [tables] in the config:")
+        else:
+            lines.append("Found without a name in the config. To keep these choices whatever tabs are added later, "
+                         "paste into the config:")
+            lines.append("  [tables]")
         lines.extend(f"  {p}" for p in pins)
     issues = dataset.issues
     notes = issues[(issues["severity"] == "warning") & (issues["row"].isna())]
