@@ -155,7 +155,9 @@ def flha_training(ctx: AuditContext) -> CheckResult:
     ori = ctx.data.table("orientation")
     ori = ori[on_or_before(ctx, ori["date"]) & mentions(ori["topics"], words)]
     tr = ctx.data.table("training_records")
-    tr = tr[on_or_before(ctx, tr["completed"]) & mentions(tr["ticket"], words)]
+    # A grid cell may give only the expiry: the ticket was held, whenever it was taken.
+    held = on_or_before(ctx, tr["completed"]) | (tr["completed"].isna() & tr["expires"].notna())
+    tr = tr[held & mentions(tr["ticket"], words)]
     trained = set(keys(ori["worker"])) | set(keys(tr["worker"]))
     workers = active_workers(ctx.data.table("workers"), ctx.as_of)
     if workers.empty:

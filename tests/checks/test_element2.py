@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.checks.support import OPERATOR, changed, good_company, run, settings, without
+from tests.checks.support import LABOURER, OPERATOR, changed, good_company, run, settings, without
 
 
 def test_e2_1_hazard_identification_procedure_missing_fails_and_flha_procedure_counts() -> None:
@@ -110,3 +110,17 @@ def test_e2_6_worker_without_flha_orientation_or_ticket_is_listed() -> None:
     assert result.status == "Fail" and OPERATOR in result.detail
     tables["training_records"].append({"Worker": OPERATOR, "Ticket": "FLHA Training", "Completed": "2025-01-01"})
     assert run("E2.6", tables).status == "Pass"
+
+
+def test_e2_6_a_ticket_known_only_by_its_expiry_counts_as_flha_training() -> None:
+    """A training matrix kept as a grid often gives only the expiry date of a ticket."""
+    tables = good_company()
+    tables["orientation"][1]["Topics"] = "PPE, emergency plan"
+    del tables["training_records"]
+    tables["training_matrix"] = [  # expiry dates in the cells: no validity in the column titles
+        {"Name": OPERATOR, "H2S Alive": "2027-06-01", "Standard First Aid": "2027-06-01", "FLHA Training": None},
+        {"Name": LABOURER, "H2S Alive": "2027-06-01", "Standard First Aid": "N/A", "FLHA Training": "2027-01-01"},
+    ]
+    assert OPERATOR in run("E2.6", tables).detail
+    tables["training_matrix"][0]["FLHA Training"] = "2027-01-01"
+    assert OPERATOR not in run("E2.6", tables).detail
