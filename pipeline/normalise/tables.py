@@ -31,6 +31,7 @@ from .dataset import (
 )
 from .headers import match_headers, table_candidates
 from .ids import assign_ids, find_double_submits
+from .links import link_issues
 from .names import Roster
 
 MAX_VALUE_SHOWN = 200
@@ -292,6 +293,8 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
                        f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name. "
                        "If it holds records, rename it or map it in the config, "
                        f"e.g. [tables] flha = [\"{tab.name}\"].", WARNING)
+    for line in link_issues(Dataset(tables, status, issues.frame())):  # Source Refs, CA-9s that link nothing
+        issues.add(*line)
     return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
 
 

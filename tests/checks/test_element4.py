@@ -129,3 +129,17 @@ def test_e4_3_a_recent_defect_not_yet_due_only_warns() -> None:
                                            "Deficiencies": "Spill kit low", "Closed": None})
     result = run("E4.3", tables)
     assert result.status == "Warn" and "past due" not in result.detail
+
+
+def test_e4_3_defect_whose_row_names_its_action_has_a_follow_up() -> None:
+    tables = good_company()
+    tables["pre_start"][-1]["Defects"] = "Hydraulic leak, CA-2 raised"
+    tables["corrective_actions"][1]["Source Ref"] = None
+    assert run("E4.3", tables).status == "Pass"
+
+
+def test_e4_3_with_no_defect_in_the_window_warns() -> None:
+    tables = good_company()
+    tables["pre_start"] = [r for r in tables["pre_start"] if r["Result"] == "Pass"]
+    result = run("E4.3", tables)
+    assert result.status == "Warn" and "reports a defect: no follow-up to judge" in result.detail
