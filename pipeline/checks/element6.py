@@ -36,6 +36,12 @@ def investigation_procedure(ctx: AuditContext) -> CheckResult:
     return document_check("E6.1", ctx, "Incident Investigation Procedure")
 
 
+def near_misses_in_window(ctx: AuditContext) -> pd.DataFrame:
+    """Near Miss incidents in the look-back window: check E6.2 and the headline count both use this."""
+    inc = _incidents_in_window(ctx)
+    return inc[inc["type"] == "Near Miss"]
+
+
 @check("E6.2", 6, "Near misses reported in the window")
 def near_misses(ctx: AuditContext) -> CheckResult:
     """At least near_misses_min Near Miss reports in the window: zero looks like nobody reports."""
@@ -43,7 +49,7 @@ def near_misses(ctx: AuditContext) -> CheckResult:
     if missing:
         return missing
     inc = _incidents_in_window(ctx)
-    nm = inc[inc["type"] == "Near Miss"]
+    nm = near_misses_in_window(ctx)
     detail = (f"{plural(len(nm), 'near miss', 'near misses')} reported {window_words(ctx)} "
               f"(of {plural(len(inc), 'incident')})")
     if len(nm) < ctx.settings.audit.near_misses_min:

@@ -211,12 +211,13 @@ def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Mont
                audit: AuditSettings) -> Evidence:
     inc = rec.incidents
     counts = inc["type"].value_counts() if not inc.empty else pd.Series(dtype=int)
-    near = findings.counts.get("near_misses", 0)
+    near = findings.counts.get("near_misses")  # None: Incident not read
     flagged = flagged_by(findings, "E6.3")
     no_root = sum(1 for _, r in inc.iterrows() if root_cause_missing(r, flagged, audit))
     stats = (Stat(str(len(inc)), "incidents this month"),
              Stat(str(int(counts.get("Near Miss", 0))), "near misses this month"),
-             Stat(str(near), "near misses in 12 months", "green" if near else "red"),
+             Stat(findings.shown("near_misses") if near is None else str(near), "near misses in 12 months",
+                  "amber" if near is None else "green" if near else "red"),
              Stat(str(no_root), "without a root cause", "red" if no_root else ""))
     chart = Chart("Incidents and near misses by type, last 12 months",
                   charts.incidents_by_type(data.table("incident"), month.shift(-11).first, until),
