@@ -29,6 +29,7 @@ from .dataset import (
     TableStatus,
     typed_series,
 )
+from .examples import without_template_examples
 from .headers import match_headers, table_candidates
 from .ids import assign_ids, find_double_submits
 from .links import link_issues
@@ -279,6 +280,10 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
             status[table.key] = TableStatus(table.key, None)
             continue
         frame, st = _normalise_table(table, workbook.get(tab_name), settings, roster, issues)
+        if frame is not None:  # our template's example row, left in: listed, not counted
+            frame, st, lines = without_template_examples(table.key, frame, st)
+            for line in lines:
+                issues.add(*line)
         status[table.key] = st
         if frame is not None:
             tables[table.key] = frame
