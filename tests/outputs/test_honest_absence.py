@@ -78,3 +78,14 @@ def test_pack_cover_shows_not_read_for_the_tickets_figure(no_records: tuple[Find
 def test_a_company_with_every_table_shows_plain_numbers() -> None:
     f = findings(good_company(), AS_OF)
     assert f.unread == {} and f.shown("expired_tickets") == "0"
+
+
+def test_pack_evidence_figures_from_unread_tables_say_not_read(no_records: tuple[Findings, Dataset]) -> None:
+    from pipeline.outputs.pack.evidence import honest
+    from pipeline.outputs.pack.model import Stat
+
+    _, data = no_records
+    stats = honest(data, (Stat("0", "incidents this month"), Stat("4", "FLHAs this month")),
+                   (("incident",), ("flha",)))
+    assert [(s.value, s.label) for s in stats] == [("not read", "incidents this month (no Incident)"),
+                                                   ("4", "FLHAs this month")]
