@@ -280,10 +280,6 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
             status[table.key] = TableStatus(table.key, None)
             continue
         frame, st = _normalise_table(table, workbook.get(tab_name), settings, roster, issues)
-        if frame is not None:  # our template's example row, left in: listed, not counted
-            frame, st, lines = without_template_examples(table.key, frame, st)
-            for line in lines:
-                issues.add(*line)
         status[table.key] = st
         if frame is not None:
             tables[table.key] = frame
@@ -298,7 +294,8 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
                        f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name. "
                        "If it holds records, rename it or map it in the config, "
                        f"e.g. [tables] flha = [\"{tab.name}\"].", WARNING)
-    for line in link_issues(Dataset(tables, status, issues.frame())):  # Source Refs, CA-9s that link nothing
+    tables, status, examples = without_template_examples(tables, status)  # our template's example rows
+    for line in (*examples, *link_issues(Dataset(tables, status, issues.frame()))):  # + links to nothing
         issues.add(*line)
     return Dataset(tables, status, issues.frame(), tuple(workbook.problems))
 

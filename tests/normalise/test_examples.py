@@ -50,6 +50,14 @@ def test_a_real_row_sharing_some_example_values_is_kept() -> None:
     assert not data.issues["problem"].str.startswith("example row").any()
 
 
+def test_a_plain_matrix_row_equal_to_the_example_is_an_example_only_beside_another_example() -> None:
+    alone = dataset({"workers": [OWN_ROWS["workers"]], "training_matrix": [as_typed("training_matrix")]})
+    assert len(alone.table("training_matrix")) == 1  # a real requirement that happens to read the same
+    beside = dataset({"workers": [as_typed("workers"), OWN_ROWS["workers"]],
+                      "training_matrix": [as_typed("training_matrix")]})
+    assert beside.table("training_matrix").empty and list(beside.table("workers")["name"]) == ["Marc Tremblay"]
+
+
 def test_example_rows_match_values_not_spelling_of_case_or_spaces() -> None:
     frame = pd.DataFrame({"row": [2, 3], "role": [" equipment operator", "Equipment Operator"],
                           "ticket": ["H2S ALIVE", "H2S Alive"], "valid_for_months": [36.0, 24.0]})
