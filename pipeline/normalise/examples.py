@@ -4,8 +4,10 @@
 Dale Kowalski the Owner, ticket H2S Alive, action CA-001...). An office that types its records below it
 and forgets to delete it would otherwise get a made-up worker, ticket or corrective action counted.
 
-A row is the example when every value the template wrote is there unchanged (text compared without case or
-surrounding spaces, dates and numbers exactly); other cells may hold anything. An example too plain to tell
+A row is the example when it is still where the template put it, the tab's first row, and every value the
+template wrote is there unchanged (text compared without case or surrounding spaces, dates and numbers
+exactly); other cells may hold anything. The same values further down are the office's own row (a good
+example goal is worth keeping). An example too plain to tell
 from a real row (the Training Matrix's "Equipment Operator / H2S Alive / 36") counts only when another tab
 also still holds its example: then the office is using our template. Such rows are not used and are listed
 on Data Issues. Pure: frames in, frames out.
@@ -39,11 +41,12 @@ def _same(cell: object, wanted: object) -> bool:
 
 
 def example_rows(key: str, frame: pd.DataFrame) -> pd.Series:
-    """True where a normalised row of table ``key`` holds every value of the template's example row."""
+    """True where a normalised row of table ``key`` is its first row and holds every value of the template's
+    example row."""
     example = EXAMPLES.get(key)
     if not example or frame.empty:
         return pd.Series(False, index=frame.index, dtype=bool)
-    mask = pd.Series(True, index=frame.index, dtype=bool)
+    mask = frame["row"] == frame["row"].min()
     for column, wanted in example.items():
         mask &= frame[column].map(lambda v, w=wanted: _same(v, w)).astype(bool)
     return mask

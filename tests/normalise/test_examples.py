@@ -63,3 +63,10 @@ def test_example_rows_match_values_not_spelling_of_case_or_spaces() -> None:
                           "ticket": ["H2S ALIVE", "H2S Alive"], "valid_for_months": [36.0, 24.0]})
     assert list(example_rows("training_matrix", frame)) == [True, False]
     assert not example_rows("flha", frame.iloc[:0]).any()
+
+
+def test_the_example_values_further_down_are_the_offices_own_row() -> None:
+    goals = [{"Year": "2025", "Goal": "Zero lost time"}, as_typed("goals")]  # the office kept a good goal
+    data = dataset({"workers": [as_typed("workers"), OWN_ROWS["workers"]], "goals": goals})
+    assert list(data.table("goals")["goal"]) == ["Zero lost time", "Report near misses"]
+    assert list(data.table("workers")["name"]) == ["Marc Tremblay"]
