@@ -3,18 +3,51 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 
 from ..normalise.dataset import Dataset
+from ..schema import BY_KEY
 from ..settings import Settings
 from .base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN, AuditContext, CheckResult
 
 SELF_ASSESSMENT_NOTE = (
     "Self-assessment aid computed from your records, not the Certifying Partner's audit score."
 )
+
+# The tables each headline count is computed from: it needs every table of the first tuple and at least one
+# of the second. Without them the count is unknown (None, shown "not read: no ..."), never 0.
+_TICKETS = (("workers", "training_matrix", "training_records"), ())
+_FINDINGS = ((), ("pre_start", "workplace_inspection", "hazard_register", "incident", "corrective_actions"))
+COUNT_TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "expired_tickets": _TICKETS, "missing_tickets": _TICKETS, "expiring_tickets": _TICKETS,
+    "open_deficiencies": _FINDINGS, "overdue_deficiencies": _FINDINGS,
+    "near_misses": (("incident",), ()),
+    "data_issues": ((), ()),
+}
+
+
+def unread_tables(data: Dataset) -> dict[str, tuple[str, ...]]:
+    """Per headline count that cannot be known, the titles of the tables not read that it needs."""
+    out: dict[str, tuple[str, ...]] = {}
+    for key, (every, any_of) in COUNT_TABLES.items():
+        lacking = [k for k in every if not data.has(k)]
+        if any_of and not any(data.has(k) for k in any_of):
+            lacking += list(any_of)
+        if lacking:
+            out[key] = tuple(BY_KEY[k].title for k in lacking)
+    return out
+
+
+def count_text(counts: Mapping[str, int | None], unread: Mapping[str, Sequence[str]], key: str) -> str:
+    """A headline count as a person reads it: '3', or 'not read: no Training Records' when it is unknown."""
+    value = counts.get(key)
+    if value is None:
+        titles = list(unread.get(key, ())) or ["its table"]
+        return "not read: no " + ", ".join(titles)
+    return str(int(value))
 
 
 def overall_readiness(readiness: Sequence[float]) -> float:
@@ -54,9 +87,10 @@ class Findings:
     checks: tuple[CheckResult, ...]
     elements: tuple[ElementScore, ...]
     issues: pd.DataFrame
-    counts: Mapping[str, int]
+    counts: Mapping[str, int | None]  # None: a table it needs was not read (see unread)
     pass_overall: float
     pass_element: float
+    unread: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # count -> titles of unread tables
 
     @property
     def overall(self) -> float:
@@ -67,6 +101,10 @@ class Findings:
     def meets_pass_rule(self) -> bool:
         """The Certifying Partners' rule: 80% overall and at least 50% in every element."""
         return meets_pass_rule([e.readiness for e in self.elements], self.pass_overall, self.pass_element)
+
+    def shown(self, count_key: str) -> str:
+        """A headline count as text: '3', or 'not read: no Training Records' (never 0 for an unread table)."""
+        return count_text(self.counts, self.unread, count_key)
 
     def check(self, check_id: str) -> CheckResult:
         for c in self.checks:
@@ -109,6 +147,7 @@ def audit(data: Dataset, settings: Settings, as_of: date) -> Findings:
         counts=headline_counts(context),
         pass_overall=settings.audit.pass_overall,
         pass_element=settings.audit.pass_element,
+        unread=unread_tables(data),
     )
 
 
@@ -116,18 +155,21 @@ def _id_key(check_id: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in check_id.lstrip("ES").split("."))
 
 
-def headline_counts(context: AuditContext) -> dict[str, int]:
-    """The numbers on the Dashboard summary and in the owner's email."""
+def headline_counts(context: AuditContext) -> dict[str, int | None]:
+    """The numbers on the Dashboard summary and in the owner's email; None where a table it needs was not
+    read (see COUNT_TABLES). The near-miss count is check E6.2's own."""
+    from .element6 import near_misses_in_window
+
     certs, defs = context.certifications, context.deficiencies
-    incidents = context.data.table("incident")
-    in_window = incidents[(incidents["incident_date"] >= context.window_start)
-                          & (incidents["incident_date"] <= context.as_of_ts)]
-    return {
+    counts: dict[str, int | None] = {
         "expired_tickets": int((certs["status"] == "Expired").sum()),
         "missing_tickets": int((certs["status"] == "Missing").sum()),
         "expiring_tickets": int((certs["status"] == "Expiring").sum()),
         "open_deficiencies": len(defs),
         "overdue_deficiencies": int((defs["status"] == "Overdue").sum()),
-        "near_misses": int((in_window["type"] == "Near Miss").sum()),
+        "near_misses": len(near_misses_in_window(context)),
         "data_issues": len(context.data.issues),
     }
+    for key in unread_tables(context.data):
+        counts[key] = None
+    return counts

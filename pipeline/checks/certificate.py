@@ -18,6 +18,8 @@ def small_employer(ctx: AuditContext) -> CheckResult:
     if missing:
         return missing
     workers = ctx.data.table("workers")
+    if workers.empty:
+        return result("S.1", WARN, "no one on Workers: no headcount to judge")
     workers = workers.assign(key=keys(workers["name"]))
     # Headcount only rises on a start date, so the peak is on the window's first day or a start in it.
     in_range = (workers["start_date"] > ctx.window_start) & (workers["start_date"] <= ctx.as_of_ts)

@@ -5,9 +5,10 @@ How findings and Corrective Actions rows fit together:
 * A finding is a failed or defect-reporting pre-start, an inspection row with Deficiencies, an Open
   High/Medium hazard without Controls (a blank Status counts as Open: nothing says it is controlled), or an
   incident with Corrective Actions text.
-* A Corrective Actions row is *linked* to a finding when its Source Ref equals the finding's ID (case and
-  surrounding spaces ignored). The finding is **resolved** when a linked action was Completed on/before
-  as-of, or the response row has a Closed date; **verified** when one completed linked action also has
+* A Corrective Actions row is *linked* to a finding when its Source Ref names the finding's ID, or the
+  finding's own row names the action's Action ID ('CA-2', 'see CA-26-08'): see normalise/links.py. The
+  finding is **resolved** when a linked action was Completed on/before as-of, or the response row has a
+  Closed date; **verified** when one completed linked action also has
   Verified By and a Verified date. Resolved+verified or Closed: not listed. Resolved, not verified:
   listed as Awaiting Verification.
 * No double listing: a Corrective Actions row linked to a finding is represented by that finding (its
@@ -25,6 +26,7 @@ from datetime import date
 import pandas as pd
 
 from ..normalise.dataset import Dataset
+from ..normalise.links import action_links, hazard_ids, record_key
 from ..settings import Settings
 from .common import filled, pre_start_defect, reports_defect
 
@@ -47,8 +49,8 @@ _FINDING_COLUMNS = ["id", "source", "found", "description", "unit_or_site", "ass
 
 
 def ref_key(series: pd.Series) -> pd.Series:
-    """How a Source Ref and an ID compare: case and surrounding spaces do not matter."""
-    return series.map(lambda v: str(v).strip().casefold() if isinstance(v, str) and v.strip() else "")
+    """How a Source Ref and a record ID compare (links.record_key): case and spaces do not matter."""
+    return series.map(record_key)
 
 
 def _days(n: int) -> pd.Timedelta:
@@ -93,7 +95,7 @@ def _hazards(data: Dataset, settings: Settings) -> pd.DataFrame:
     hz = data.table("hazard_register")
     open_ = hz["status"].isna() | (hz["status"] == "Open")
     hz = hz[open_ & hz["risk"].isin(["High", "Medium"]) & ~filled(hz["controls"])]
-    ids = hz["hazard_id"].where(filled(hz["hazard_id"]), "Hazard row " + hz["row"].astype(str))
+    ids = hazard_ids(hz)
     found = hz["identified"].where(hz["identified"].notna(), hz["reviewed"])
     description = hz["risk"] + " risk, no controls: " + hz["task"].fillna("") + ": " + hz["hazard"].fillna("")
     return _frame(id=ids, source="Hazard", found=found, description=description, assigned_to=hz["owner"],
@@ -111,24 +113,28 @@ def _incidents(data: Dataset, settings: Settings) -> pd.DataFrame:
 
 
 def _actions(data: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Corrective Actions rows that exist as of the date, with their link key and state then."""
+    """Corrective Actions rows that exist as of the date, with their state then."""
     ca = data.table("corrective_actions")
     ca = ca[ca["raised"] <= as_of]
     done = ca["completed"] <= as_of
     verified = done & filled(ca["verified_by"]) & (ca["verified"] <= as_of)
-    return ca.assign(ref=ref_key(ca["source_ref"]), done=done, is_verified=verified)
+    return ca.assign(done=done, is_verified=verified)
 
 
-def _link_summary(actions: pd.DataFrame) -> pd.DataFrame:
-    """Per Source Ref: any linked action completed / verified; the first raised one's Assigned To and Due."""
-    linked = actions[actions["ref"] != ""].sort_values(["raised", "row"], kind="stable")
-    return linked.groupby("ref", sort=False).agg(
+def _link_summary(actions: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """Per linked record (record_key): any linked action completed / verified; the first raised one's
+    Assigned To and Due."""
+    state = actions[["row", "raised", "done", "is_verified", "assigned_to", "due"]]
+    linked = links[["action_row", "record_id"]].merge(state, left_on="action_row", right_on="row")
+    linked = linked.assign(ref=linked["record_id"].map(record_key)).sort_values(["raised", "row"], kind="stable")
+    summary = linked.groupby("ref", sort=False).agg(
         any_done=("done", "any"), any_verified=("is_verified", "any"),
         ca_assigned=("assigned_to", "first"), ca_due=("due", "first"))
+    return summary.set_axis(summary.index.astype(object), axis=0)
 
 
-def _unlinked_actions(actions: pd.DataFrame, finding_refs: set[str], settings: Settings) -> pd.DataFrame:
-    ca = actions[~actions["ref"].isin(finding_refs) & ~actions["is_verified"]]
+def _unlinked_actions(actions: pd.DataFrame, absorbed_rows: set[int], settings: Settings) -> pd.DataFrame:
+    ca = actions[~actions["row"].isin(absorbed_rows) & ~actions["is_verified"]]
     return _frame(id=ca["action_id"], source="Corrective Action", found=ca["raised"],
                   description=ca["description"], assigned_to=ca["assigned_to"], due=ca["due"],
                   default_due=ca["raised"] + _days(settings.audit.due_days_default), table="Corrective Actions",
@@ -148,19 +154,26 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
                          "status": object, "table": object})
 
 
-def deficiencies(data: Dataset, settings: Settings, as_of: date) -> pd.DataFrame:
-    """Every defect that still needs action as of the date, most urgent first (see the module docstring)."""
-    ts = pd.Timestamp(as_of)
+def all_findings(data: Dataset, settings: Settings) -> pd.DataFrame:
+    """Every finding on record, resolved or not, whatever its date (columns: _FINDING_COLUMNS)."""
     sources = [_pre_starts(data, settings), _inspections(data, settings), _hazards(data, settings),
                _incidents(data, settings)]
     sources = [f for f in sources if not f.empty]
-    findings = pd.concat(sources, ignore_index=True) if sources else _frame()
+    return pd.concat(sources, ignore_index=True) if sources else _frame()
+
+
+def deficiencies(data: Dataset, settings: Settings, as_of: date) -> pd.DataFrame:
+    """Every defect that still needs action as of the date, most urgent first (see the module docstring)."""
+    ts = pd.Timestamp(as_of)
+    findings = all_findings(data, settings)
     # Every finding ID, whatever its state: a Corrective Actions row linked to one is represented by it.
     finding_refs = set(ref_key(findings["id"]))
     # Findings from after the as-of date do not exist yet; undated hazards are kept (their age is unknown).
     findings = findings[~(findings["found"] > ts)]
     actions = _actions(data, ts)
-    links = _link_summary(actions)
+    all_links = action_links(data)
+    absorbed = set(all_links.loc[all_links["record_id"].map(record_key).isin(finding_refs), "action_row"])
+    links = _link_summary(actions, all_links)
 
     findings = findings.assign(ref=ref_key(findings["id"])).join(links, on="ref")
     findings = findings.assign(
@@ -172,7 +185,7 @@ def deficiencies(data: Dataset, settings: Settings, as_of: date) -> pd.DataFrame
     closed = findings["closed"] <= ts
     findings = findings[~closed & ~findings["any_verified"]]
 
-    unlinked = _unlinked_actions(actions, finding_refs, settings)
+    unlinked = _unlinked_actions(actions, absorbed, settings)
     frames = [f for f in (findings, unlinked) if not f.empty]
     if not frames:
         return empty_deficiencies()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 from .common import document_check, documents, graded, keys, missing_table, plural, refs, text_key
-from .deficiencies import AWAITING, OPEN, OVERDUE
+from .deficiencies import AWAITING, OPEN, OVERDUE, all_findings
 from .registry import check
 
 # Words that do not identify a task: "Safe Work Procedure - Working at Heights" is about "heights".
@@ -29,13 +29,18 @@ def corrective_action_procedure(ctx: AuditContext) -> CheckResult:
 @check("E3.2", 3, "Corrective actions completed, none overdue, completed ones verified")
 def corrective_actions_done(ctx: AuditContext) -> CheckResult:
     """From the open deficiencies (every source, see deficiencies.py): Fail when any is Overdue, Warn when
-    any is completed but not verified, Pass otherwise."""
+    any is completed but not verified, or when there is nothing to judge (no finding and no corrective action
+    on record by as-of); Pass otherwise."""
     missing = missing_table("E3.2", ctx.data, "corrective_actions")
     if missing:
         return missing
     ca = ctx.data.table("corrective_actions")
     ca = ca[ca["raised"] <= ctx.as_of_ts]
     completed = int((ca["completed"] <= ctx.as_of_ts).sum())
+    found = all_findings(ctx.data, ctx.settings)["found"]
+    n_findings = int((~(found > ctx.as_of_ts)).sum())
+    if ca.empty and n_findings == 0:
+        return result("E3.2", WARN, "no findings and no corrective actions on record: nothing to judge")
     defs = ctx.deficiencies
     overdue = defs[defs["status"] == OVERDUE]
     awaiting = defs[defs["status"] == AWAITING]
@@ -60,7 +65,8 @@ def safe_work_procedures(ctx: AuditContext) -> CheckResult:
     high = high.assign(task_key=keys(high["task"]))
     high = high[high["task_key"] != ""].drop_duplicates("task_key")
     if high.empty:
-        return result("E3.3", PASS, "no High risk task in the hazard register")
+        return result("E3.3", WARN, "no High risk task in the hazard register: no safe work procedure to judge "
+                                    "(is every hazard's Risk filled in?)")
     procedures = [_stems(text_key(d)) for d in documents(ctx.data.table("program"), "Safe Work Procedures",
                                                            ctx)["document"]]
     covered = high["task_key"].map(lambda t: any(_stems(t) <= p for p in procedures if p)).astype(bool)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..normalise.links import action_links, linked_records
 from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 from .common import (
     FORM_DATE_COLUMNS,
@@ -160,15 +161,26 @@ def inspections_as_scheduled(ctx: AuditContext) -> CheckResult:
     return result("E4.2", worst, detail, [f"Inspection Schedule row {c.row}" for c in behind])
 
 
+def _no_defects(ctx: AuditContext) -> str:
+    """Why E4.3 has nothing to judge: no records at all, or records none of which reports a defect."""
+    ps, ins = ctx.data.table("pre_start"), ctx.data.table("workplace_inspection")
+    n = int(in_window(ctx, ps["date"]).sum()) + int(in_window(ctx, ins["date"]).sum())
+    if n == 0:
+        return f"no pre-starts or workplace inspections {window_words(ctx)}: no defect follow-up to judge"
+    return (f"none of {plural(n, 'pre-start and inspection', 'pre-starts and inspections')} {window_words(ctx)} "
+            "reports a defect: no follow-up to judge")
+
+
 @check("E4.3", 4, "Every pre-start or inspection defect has a follow-up record")
 def defects_followed_up(ctx: AuditContext) -> CheckResult:
     """Each failed/defect pre-start and each inspection with Deficiencies in the window has a follow-up: a
-    Corrective Actions row whose Source Ref is its ID, a Closed date, or Action Taken / Corrective Action
-    written on the row itself."""
+    Corrective Actions row linked to it either way (its Source Ref is the record's ID, or the row names the
+    Action ID), a Closed date, or Action Taken / Corrective Action written on the row itself. No defect in the
+    window is nothing to judge: Warn."""
     if not ctx.data.has("pre_start") and not ctx.data.has("workplace_inspection"):
         return result("E4.3", FAIL, "tables Pre-Start and Workplace Inspection not found")
     ca = ctx.data.table("corrective_actions")
-    linked = set(ref_key(ca.loc[ca["raised"] <= ctx.as_of_ts, "source_ref"])) - {""}
+    linked = linked_records(action_links(ctx.data), ca.loc[ca["raised"] <= ctx.as_of_ts, "row"])
     ps = ctx.data.table("pre_start")
     ps = ps[in_window(ctx, ps["date"]) & pre_start_defect(ps)]
     ps_ok = ref_key(ps["id"]).isin(linked) | (ps["closed"] <= ctx.as_of_ts) | affirmed(ps["action_taken"])
@@ -178,7 +190,7 @@ def defects_followed_up(ctx: AuditContext) -> CheckResult:
               | affirmed(ins["corrective_action"]))
     total = len(ps) + len(ins)
     if total == 0:
-        return result("E4.3", PASS, f"no pre-start or inspection defects {window_words(ctx)}")
+        return result("E4.3", WARN, _no_defects(ctx))
     without = [*refs(ps[~ps_ok], "pre_start"), *refs(ins[~ins_ok], "workplace_inspection")]
     verb = "has" if len(without) == 1 else "have"
     detail = (f"{len(without)} of {plural(total, 'defect')} {window_words(ctx)} ({len(ps)} pre-start, "

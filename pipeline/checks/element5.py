@@ -61,11 +61,14 @@ def matrix_specific(ctx: AuditContext) -> CheckResult:
 @check("E5.2", 5, "No active worker with an expired or missing required ticket")
 def tickets_current(ctx: AuditContext) -> CheckResult:
     """From the certifications: Fail on any Expired or Missing ticket, Warn on any Expiring within
-    expiry_warning_days, Pass otherwise."""
+    expiry_warning_days or when no ticket is required of anyone (nothing to judge), Pass otherwise."""
     missing = missing_table("E5.2", ctx.data, "workers", "training_matrix", "training_records")
     if missing:
         return missing
     certs = ctx.certifications
+    if certs.empty:
+        return result("E5.2", WARN, "no required ticket for any active worker (no active worker, or no matrix "
+                                    "row for their roles): nothing to judge")
     expired, absent, expiring = (certs[certs["status"] == s] for s in (EXPIRED, MISSING, EXPIRING))
     workers = certs["worker"].nunique()
     detail = (f"{len(expired)} expired, {len(absent)} missing, {len(expiring)} expiring within "

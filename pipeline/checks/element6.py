@@ -6,6 +6,7 @@ import difflib
 
 import pandas as pd
 
+from ..normalise.links import action_links, linked_records, record_key
 from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 from .common import (
     affirmed,
@@ -35,6 +36,12 @@ def investigation_procedure(ctx: AuditContext) -> CheckResult:
     return document_check("E6.1", ctx, "Incident Investigation Procedure")
 
 
+def near_misses_in_window(ctx: AuditContext) -> pd.DataFrame:
+    """Near Miss incidents in the look-back window: check E6.2 and the headline count both use this."""
+    inc = _incidents_in_window(ctx)
+    return inc[inc["type"] == "Near Miss"]
+
+
 @check("E6.2", 6, "Near misses reported in the window")
 def near_misses(ctx: AuditContext) -> CheckResult:
     """At least near_misses_min Near Miss reports in the window: zero looks like nobody reports."""
@@ -42,7 +49,7 @@ def near_misses(ctx: AuditContext) -> CheckResult:
     if missing:
         return missing
     inc = _incidents_in_window(ctx)
-    nm = inc[inc["type"] == "Near Miss"]
+    nm = near_misses_in_window(ctx)
     detail = (f"{plural(len(nm), 'near miss', 'near misses')} reported {window_words(ctx)} "
               f"(of {plural(len(inc), 'incident')})")
     if len(nm) < ctx.settings.audit.near_misses_min:
@@ -74,7 +81,7 @@ def root_causes(ctx: AuditContext) -> CheckResult:
         return missing
     inc = _incidents_in_window(ctx)
     if inc.empty:
-        return result("E6.3", PASS, f"no incidents {window_words(ctx)} to investigate")
+        return result("E6.3", WARN, f"no incidents {window_words(ctx)}: no root cause to judge")
     vague = {text_key(v) for v in ctx.settings.audit.vague_root_causes} | {""}
     problems = [root_cause_problem(r, d, vague, ctx.settings.audit.notes_similarity)
                 for r, d in zip(keys(inc["root_cause"]), keys(inc["description"]), strict=True)]
@@ -92,17 +99,20 @@ def root_causes(ctx: AuditContext) -> CheckResult:
 @check("E6.4", 6, "Incident corrective actions implemented and verified")
 def incident_actions(ctx: AuditContext) -> CheckResult:
     """Incidents in the window and their corrective actions (Corrective Actions text on the incident, or
-    Corrective Actions rows linked to it or with Source Incident): Fail when one is overdue; Warn when one is
-    open, awaiting verification, or an incident has no corrective action at all; Pass otherwise."""
+    Corrective Actions rows linked to it either way, or with Source Incident): Fail when one is overdue; Warn
+    when one is open, awaiting verification, or an incident has no corrective action at all, and when there
+    is no incident nor incident action in the window (nothing to judge); Pass otherwise."""
     missing = missing_table("E6.4", ctx.data, "incident", "corrective_actions")
     if missing:
         return missing
     inc = _incidents_in_window(ctx)
     ca = ctx.data.table("corrective_actions")
     ca = ca[ca["raised"] <= ctx.as_of_ts]
-    linked = set(ref_key(ca["source_ref"])) - {""}
-    has_action = filled(inc["corrective_actions"]) | ref_key(inc["id"]).isin(linked)
+    links = action_links(ctx.data)
+    has_action = filled(inc["corrective_actions"]) | ref_key(inc["id"]).isin(linked_records(links, ca["row"]))
     incident_cas = ca[(ca["source"] == "Incident") & in_window(ctx, ca["raised"])]
+    if inc.empty and incident_cas.empty:
+        return result("E6.4", WARN, f"no incidents {window_words(ctx)}: no corrective action to judge")
     ids = set(inc["id"]) | set(incident_cas["action_id"])
     defs = ctx.deficiencies
     outstanding = defs[defs["id"].isin(ids)]
@@ -110,10 +120,10 @@ def incident_actions(ctx: AuditContext) -> CheckResult:
     awaiting = outstanding[outstanding["status"] == AWAITING]
     without = inc[~has_action]
     # Actions raised from an incident but not linked to one of this window's incidents count on their own.
-    unlinked_cas = incident_cas[~ref_key(incident_cas["source_ref"]).isin(set(ref_key(inc["id"])))]
+    window_keys = set(ref_key(inc["id"]))
+    linked_rows = set(links.loc[links["record_id"].map(record_key).isin(window_keys), "action_row"])
+    unlinked_cas = incident_cas[~incident_cas["row"].isin(linked_rows)]
     total = int(has_action.sum()) + len(unlinked_cas)
-    if inc.empty and incident_cas.empty:
-        return result("E6.4", PASS, f"no incidents {window_words(ctx)}")
     detail = (f"{plural(total, 'incident corrective action')} {window_words(ctx)}: {len(overdue)} overdue, "
               f"{len(outstanding) - len(overdue) - len(awaiting)} open, {len(awaiting)} awaiting verification; "
               f"{len(without)} of {plural(len(inc), 'incident')} with no corrective action")
@@ -130,7 +140,7 @@ def communicated(ctx: AuditContext) -> CheckResult:
         return missing
     inc = _incidents_in_window(ctx)
     if inc.empty:
-        return result("E6.5", PASS, f"no incidents {window_words(ctx)} to communicate")
+        return result("E6.5", WARN, f"no incidents {window_words(ctx)}: nothing to show as communicated")
     talks = ctx.data.table("toolbox_talk")
     talk_text = " ".join(str(t).casefold() for t in pd.concat([talks["topic"], talks["notes"]]).dropna())
     told = affirmed(inc["communicated_to_crew"]) | inc["id"].map(lambda i: str(i).casefold() in talk_text)

@@ -32,9 +32,11 @@ from .dataset import (
     typed_series,
 )
 from .discovery import discover, pin_line, toml_text
+from .examples import without_template_examples
 from .grid import GRID_KEYS, combined, find_grid, grid_tables
 from .headers import match_headers
 from .ids import assign_ids, find_double_submits
+from .links import link_issues
 from .names import Roster
 from .training import UNCREDITED, training_issues
 
@@ -342,6 +344,9 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
                    f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name "
                    "or its columns. If it holds records, map it under [tables] in the config, "
                    f"e.g. flha = [\"{toml_text(tab.label)}\"].", WARNING)
+    tables, status, examples = without_template_examples(tables, status)  # our template's example rows
+    for line in (*examples, *link_issues(Dataset(tables, status, issues.frame()))):  # + links to nothing
+        issues.add(*line)
     return Dataset(tables, status, issues.frame(), tuple(workbook.problems),
                    not_required=grid.not_required if grid else ())
 

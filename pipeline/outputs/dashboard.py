@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..checks.audit import SELF_ASSESSMENT_NOTE, Findings
+from ..checks.base import CheckResult
 from ..normalise.dataset import SOURCE_TABLE, TableStatus
 
 SUMMARY = "Dashboard"
@@ -78,8 +79,15 @@ def summary_frame(findings: Findings, statuses: Mapping[str, TableStatus], gener
     ]
     rows.append(("", "", "", ""))
     for key, label, status in labels:
-        n = int(counts.get(key, 0))
-        rows.append((label, n, status if n else "Pass", ""))
+        n = counts.get(key)
+        if n is None:  # a table it needs was not read: say so, never 0 and never Pass
+            rows.append((label, findings.shown(key), "Warn", "See Dashboard - Data Issues for the missing table."))
+            continue
+        if key == "near_misses":  # the same count and verdict as check E6.2, never a second opinion
+            e62 = _check_or_none(findings, "E6.2")
+            rows.append((label, int(n), e62.status if e62 else "", e62.title if e62 else ""))
+            continue
+        rows.append((label, int(n), status if n else "Pass", ""))
     rows.append(("", "", "", ""))
     found = sum(1 for s in statuses.values() if s.usable)
     unusable = [s.title for s in statuses.values() if not s.usable]
@@ -93,6 +101,13 @@ def summary_frame(findings: Findings, statuses: Mapping[str, TableStatus], gener
         rows.insert(3, ("Records read", "INCOMPLETE", "Fail",
                         "Could not read: " + " ".join(unread["problem"]) + " Figures below miss those records."))
     return pd.DataFrame(rows, columns=["Item", "Value", "Status", "Detail"])
+
+
+def _check_or_none(findings: Findings, check_id: str) -> CheckResult | None:
+    try:
+        return findings.check(check_id)
+    except KeyError:
+        return None
 
 
 def certifications_frame(findings: Findings) -> pd.DataFrame:

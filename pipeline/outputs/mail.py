@@ -25,7 +25,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from ..checks.audit import SELF_ASSESSMENT_NOTE, meets_pass_rule, overall_readiness
+from ..checks.audit import SELF_ASSESSMENT_NOTE, count_text, meets_pass_rule, overall_readiness
 from ..errors import SecorError
 from ..settings import EmailSettings, Settings
 
@@ -79,9 +79,14 @@ class Headline:
     company: str
     as_of: date
     elements: tuple[ElementLine, ...]
-    counts: Mapping[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int | None] = field(default_factory=dict)  # None: its table was not read
     pass_overall: float = 0.80
     pass_element: float = 0.50
+    unread: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # count -> titles of unread tables
+
+    def shown(self, key: str) -> str:
+        """A count as text: '3', or 'not read: no Training Records'."""
+        return count_text(self.counts, self.unread, key)
 
     @property
     def overall(self) -> float:
@@ -100,9 +105,10 @@ class Headline:
             company=str(findings.company),
             as_of=findings.as_of,
             elements=tuple(ElementLine(int(e.element), str(e.name), float(e.readiness)) for e in findings.elements),
-            counts={k: int(v) for k, v in dict(findings.counts).items()},
+            counts=_counts(findings.counts),
             pass_overall=float(getattr(findings, "pass_overall", 0.80)),
             pass_element=float(getattr(findings, "pass_element", 0.50)),
+            unread=_unread(getattr(findings, "unread", {})),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,6 +119,7 @@ class Headline:
             "counts": dict(self.counts),
             "pass_overall": self.pass_overall,
             "pass_element": self.pass_element,
+            "unread": {k: list(v) for k, v in self.unread.items()},
         }
 
     @classmethod
@@ -136,10 +143,20 @@ class Headline:
             company=str(src.get("company") or data.get("company") or ""),
             as_of=as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)[:10]),
             elements=tuple(elements),
-            counts={str(k): int(v) for k, v in dict(counts).items()},
+            counts=_counts(counts),
             pass_overall=float(src.get("pass_overall", rule.get("overall", 0.80))),
             pass_element=float(src.get("pass_element", rule.get("every_element", 0.50))),
+            unread=_unread(src.get("unread") or data.get("unread") or {}),
         )
+
+
+def _counts(counts: Mapping[str, Any]) -> dict[str, int | None]:
+    """Counts as ints, an unknown one (its table not read) kept as None, never turned into 0."""
+    return {str(k): None if v is None else int(v) for k, v in dict(counts).items()}
+
+
+def _unread(unread: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {str(k): tuple(str(t) for t in v) for k, v in dict(unread).items()}
 
 
 def _pct(x: float) -> str:
@@ -212,7 +229,7 @@ def pack_text(headline: Headline, month: str, pdf_name: str) -> str:
     label_width = max(len(label) for _, label in COUNT_LABELS)
     for key, label in COUNT_LABELS:
         if key in h.counts:
-            lines.append(f"  {label:<{label_width}}  {h.counts[key]:>4}")
+            lines.append(f"  {label:<{label_width}}  {h.shown(key):>4}")
     lines += [
         "",
         "The action list at the front of the pack says what to fix first.",
@@ -234,7 +251,7 @@ def pack_html(headline: Headline, month: str, pdf_name: str) -> str:
         f"<tr><td>Element {x.element}</td><td>{e_(x.name)}</td>"
         f"<td style=\"text-align:right\">{e_(_pct(x.readiness))}</td></tr>"
         for x in h.elements)
-    counts = "".join(f"<li>{e_(label)}: <b>{int(h.counts[key])}</b></li>"
+    counts = "".join(f"<li>{e_(label)}: <b>{e_(h.shown(key))}</b></li>"
                      for key, label in COUNT_LABELS if key in h.counts)
     return (
         "<!DOCTYPE html><html><body>"

@@ -41,11 +41,13 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
     lines.append(f"  Overall {round(100 * findings.overall)}%: {verdict} the Partners' rule "
                  f"({round(100 * findings.pass_overall)}% overall, {round(100 * findings.pass_element)}% per element).")
     lines.append(f"  ({SELF_ASSESSMENT_NOTE})")
-    c = findings.counts
-    lines.append(
-        f"Tickets: {c['expired_tickets']} expired, {c['missing_tickets']} missing, {c['expiring_tickets']} expiring. "
-        f"Deficiencies: {c['open_deficiencies']} open, {c['overdue_deficiencies']} overdue. "
-        f"Near misses (12 months): {c['near_misses']}. Data issues: {c['data_issues']}.")
+    c = findings.shown  # "3", or "not read: no Training Records" when a table it needs was not read
+    tickets = (f"Tickets: {c('expired_tickets')} expired, {c('missing_tickets')} missing, "
+               f"{c('expiring_tickets')} expiring." if findings.counts.get("expired_tickets") is not None
+               else f"Tickets: {c('expired_tickets')}.")
+    defs = (f"Deficiencies: {c('open_deficiencies')} open, {c('overdue_deficiencies')} overdue."
+            if findings.counts.get("open_deficiencies") is not None else f"Deficiencies: {c('open_deficiencies')}.")
+    lines.append(f"{tickets} {defs} Near misses (12 months): {c('near_misses')}. Data issues: {c('data_issues')}.")
     urgent = urgent_items(findings)
     if urgent:
         lines.append("Most urgent:")

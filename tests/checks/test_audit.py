@@ -10,7 +10,7 @@ from pipeline.checks.base import FAIL, PASS, STATUSES, WARN
 from pipeline.checks.registry import load_all
 from pipeline.settings import Settings
 from tests.builders import dataset
-from tests.checks.support import AS_OF, findings, good_company
+from tests.checks.support import AS_OF, findings, good_company, without
 
 ALL_IDS = [
     "E1.1", "E1.2", "E1.3", "E1.4", "E2.1", "E2.2", "E2.3", "E2.4", "E2.5", "E2.6", "E3.1", "E3.2", "E3.3", "E3.4",
@@ -62,3 +62,47 @@ def test_audit_never_changes_its_input_frames() -> None:
     audit(data, Settings(), AS_OF)
     for key, frame in data.tables.items():
         pd.testing.assert_frame_equal(frame, before[key])
+
+
+def test_counts_from_unread_tables_are_none_and_say_which_table_never_zero() -> None:
+    result = findings(without("training_records", "incident"))
+    assert result.counts["expired_tickets"] is None and result.counts["missing_tickets"] is None
+    assert result.counts["near_misses"] is None
+    assert result.shown("expired_tickets") == "not read: no Training Records"
+    assert result.shown("near_misses") == "not read: no Incident"
+    assert result.counts["open_deficiencies"] == 0 and result.shown("open_deficiencies") == "0"
+
+
+def test_deficiency_counts_need_at_least_one_finding_table() -> None:
+    result = findings(without("pre_start", "workplace_inspection", "hazard_register", "incident",
+                              "corrective_actions"))
+    assert result.counts["open_deficiencies"] is None and result.counts["overdue_deficiencies"] is None
+    assert result.shown("open_deficiencies").startswith("not read: no Pre-Start, Workplace Inspection")
+    assert result.counts["data_issues"] == len(result.issues)
+
+
+def test_an_empty_workbook_reports_no_count_as_zero_but_data_issues() -> None:
+    result = findings({})
+    assert {k for k, v in result.counts.items() if v is not None} == {"data_issues"}
+
+
+def test_the_near_miss_count_is_check_e6_2s_own() -> None:
+    tables = good_company()
+    tables["incident"].append({**tables["incident"][0], "Timestamp": "2025-10-30 10:00",
+                               "Incident Date": "2025-10-30"})  # a day before the window: not counted
+    tables["incident"].append({**tables["incident"][0], "Timestamp": "2026-07-01 10:00",
+                               "Incident Date": "2026-07-01", "Type": "Near miss (no injury or damage)"})
+    result = findings(tables)
+    e62 = result.check("E6.2")
+    assert len(e62.records) == result.counts["near_misses"]
+
+
+@pytest.mark.parametrize("check_id", ["E3.2", "E3.3", "E4.3", "E5.2", "E6.3", "E6.4", "E6.5"])
+def test_a_check_with_nothing_to_judge_is_never_pass(check_id: str) -> None:
+    tables = good_company()
+    tables.update(incident=[], corrective_actions=[], toolbox_talk=[], workplace_inspection=[],
+                  pre_start=[r for r in tables["pre_start"] if r["Result"] == "Pass"],
+                  hazard_register=[r for r in tables["hazard_register"] if r["Risk"] != "High"],
+                  training_matrix=[])
+    result = findings(tables).check(check_id)
+    assert result.status == WARN, result.detail

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.checks.support import OPERATOR, OWNER, Tables, good_company, run, settings
+from tests.checks.support import OPERATOR, OWNER, Tables, changed, good_company, run, settings
 
 
 def with_staff(n: int, **extra: str) -> Tables:
@@ -103,3 +103,8 @@ def test_s3_ticket_names_match_forgivingly_and_the_partner_list_is_configurable(
     ]
     assert run("S.3", tables).status == "Pass"
     assert run("S.3", tables, config=settings(partner_tickets=("CSTS", "H2S Alive"))).status == "Fail"
+
+
+def test_s_1_with_nobody_on_workers_warns_instead_of_passing() -> None:
+    result = run("S.1", changed(workers=[]))
+    assert result.status == "Warn" and "no one on Workers" in result.detail

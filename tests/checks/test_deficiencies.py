@@ -185,3 +185,16 @@ def test_crews_ways_of_writing_no_defect_are_not_deficiencies() -> None:
 def test_a_defect_that_starts_with_a_no_word_is_still_a_defect(text: str) -> None:
     frame = defs(pre_start=[{**FAILED, "Result": "Pass", "Defects": text}])
     assert list(frame["description"]) == [text]
+
+
+def test_pre_start_naming_its_action_in_action_taken_is_linked_and_the_action_not_listed_twice() -> None:
+    frame = defs(pre_start=[{**FAILED, "Action Taken": "Tagged out, CA-1 raised"}], corrective_actions=[
+        action(**{"Assigned To": "Dale Kowalski", "Due": "2026-06-30", "Completed": "2026-04-02"})])
+    assert list(frame["id"]) == [FAILED_ID]
+    row = frame.iloc[0]
+    assert row["status"] == "Awaiting Verification" and row["assigned_to"] == "Dale Kowalski"
+
+
+def test_source_ref_with_a_typo_leaves_finding_and_action_both_open() -> None:
+    frame = defs(pre_start=[FAILED], corrective_actions=[action(**{"Source Ref": FAILED_ID[:-1]})])
+    assert sorted(frame["id"]) == sorted([FAILED_ID, "CA-1"])

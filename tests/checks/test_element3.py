@@ -56,3 +56,26 @@ def test_e3_4_ppe_document_missing_fails_and_personal_protective_equipment_count
     long_name = [*program, {"Document": "Personal Protective Equipment by job", "Signed By": OWNER,
                             "Signed Date": "2026-01-01"}]
     assert run("E3.4", changed(program=long_name)).status == "Pass"
+
+
+def test_e3_2_incident_naming_its_action_in_its_own_row_passes() -> None:
+    tables = good_company()
+    tables["incident"][0]["Corrective Actions"] = "CA-1"
+    tables["corrective_actions"][0]["Source Ref"] = None
+    result = run("E3.2", tables)
+    assert result.status == "Pass", result.detail
+    assert "0 deficiencies overdue" in result.detail
+
+
+def test_e3_2_with_no_findings_and_no_corrective_actions_warns() -> None:
+    tables = changed(corrective_actions=[], incident=[])
+    tables["pre_start"] = [r for r in tables["pre_start"] if r["Result"] == "Pass"]
+    result = run("E3.2", tables)
+    assert result.status == "Warn" and "nothing to judge" in result.detail
+
+
+def test_e3_3_with_no_high_risk_task_warns() -> None:
+    tables = good_company()
+    tables["hazard_register"] = [r for r in tables["hazard_register"] if r["Risk"] != "High"]
+    result = run("E3.3", tables)
+    assert result.status == "Warn" and "no High risk task" in result.detail

@@ -138,3 +138,17 @@ def test_e4_3_a_minor_defect_pre_start_needs_a_follow_up_record() -> None:
     assert "1 of 2 defects" in result.detail and len(result.records) == 1
     tables["pre_start"][-2]["Action Taken"] = "Bulb replaced"
     assert run("E4.3", tables).status == "Pass"
+
+
+def test_e4_3_defect_whose_row_names_its_action_has_a_follow_up() -> None:
+    tables = good_company()
+    tables["pre_start"][-1]["Defects"] = "Hydraulic leak, CA-2 raised"
+    tables["corrective_actions"][1]["Source Ref"] = None
+    assert run("E4.3", tables).status == "Pass"
+
+
+def test_e4_3_with_no_defect_in_the_window_warns() -> None:
+    tables = good_company()
+    tables["pre_start"] = [r for r in tables["pre_start"] if r["Result"] == "Pass"]
+    result = run("E4.3", tables)
+    assert result.status == "Warn" and "reports a defect: no follow-up to judge" in result.detail

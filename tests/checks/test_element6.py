@@ -79,3 +79,33 @@ def test_e6_5_incident_not_communicated_fails_unless_a_toolbox_talk_names_it() -
     assert result.status == "Fail" and result.records == (INCIDENT_ID,)
     tables["toolbox_talk"][0]["Notes"] = f"Went over near miss {INCIDENT_ID.lower()} with the crew"
     assert run("E6.5", tables).status == "Pass"
+
+
+def incident_names_its_action() -> dict[str, list[dict[str, object]]]:
+    """The office wrote 'CA-1' in the incident's own row and left Source Ref blank."""
+    tables = good_company()
+    tables["incident"] = [incident(**{"Corrective Actions": "Spotter assigned, see CA-01"})]
+    tables["corrective_actions"][0]["Source Ref"] = None
+    return tables
+
+
+def test_e6_4_incident_naming_its_completed_verified_action_passes() -> None:
+    result = run("E6.4", incident_names_its_action())
+    assert result.status == "Pass", result.detail
+    assert "0 overdue" in result.detail and "0 of 1 incident with no corrective action" in result.detail
+
+
+def test_e6_4_incident_naming_an_unverified_action_waits_for_verification() -> None:
+    tables = incident_names_its_action()
+    tables["corrective_actions"][0]["Verified"] = None
+    result = run("E6.4", tables)
+    assert result.status == "Warn" and result.records == (INCIDENT_ID,)
+
+
+def test_e6_3_to_e6_5_with_no_incidents_in_the_window_warn_never_pass() -> None:
+    tables = good_company()
+    tables["incident"] = []
+    tables["corrective_actions"] = tables["corrective_actions"][1:]
+    for check_id in ("E6.3", "E6.4", "E6.5"):
+        result = run(check_id, tables)
+        assert result.status == "Warn" and "no incidents" in result.detail, check_id

@@ -104,17 +104,28 @@ def _sections(findings: Findings, evidence: dict[int, Evidence]) -> tuple[Elemen
     return tuple(sections)
 
 
-def _headline(c: Mapping[str, int]) -> tuple[Stat, ...]:
+def _stat(counts: Mapping[str, int | None], unread: Mapping[str, tuple[str, ...]], keys: tuple[str, ...],
+          label: str, tone_if_any: str, tone_if_none: str = "") -> Stat:
+    """One headline figure: the sum of its counts, or 'not read' (never 0) when a table it needs was not read."""
+    values = [counts.get(k) for k in keys]
+    if any(v is None for v in values):
+        titles = dict.fromkeys(t for k in keys for t in unread.get(k, ()))
+        return Stat("not read", f"{label} (no {', '.join(titles) or 'table'})", "amber")
+    n = sum(int(v) for v in values if v is not None)
+    return Stat(str(n), label, tone_if_any if n else tone_if_none)
+
+
+def _headline(findings: Findings) -> tuple[Stat, ...]:
     """The cover's headline numbers, from the findings' counts."""
+    c, u = findings.counts, findings.unread
     return (
-        Stat(str(c.get("expired_tickets", 0) + c.get("missing_tickets", 0)), "expired or missing tickets",
-             "red" if c.get("expired_tickets", 0) + c.get("missing_tickets", 0) else "green"),
-        Stat(str(c.get("expiring_tickets", 0)), "tickets expiring soon", "amber" if c.get("expiring_tickets") else ""),
-        Stat(str(c.get("open_deficiencies", 0)), "open deficiencies", "amber" if c.get("open_deficiencies") else ""),
-        Stat(str(c.get("overdue_deficiencies", 0)), "overdue deficiencies",
-             "red" if c.get("overdue_deficiencies") else "green"),
-        Stat(str(c.get("near_misses", 0)), "near misses, 12 months", "green" if c.get("near_misses") else "red"),
-        Stat(str(c.get("data_issues", 0)), "data issues to fix", "amber" if c.get("data_issues") else "green"),
+        _stat(c, u, ("expired_tickets", "missing_tickets"), "expired or missing tickets", "red", "green"),
+        _stat(c, u, ("expiring_tickets",), "tickets expiring soon", "amber"),
+        _stat(c, u, ("open_deficiencies",), "open deficiencies", "amber"),
+        _stat(c, u, ("overdue_deficiencies",), "overdue deficiencies", "red", "green"),
+        # Near misses are good news: none is red (check E6.2 fails on it).
+        _stat(c, u, ("near_misses",), "near misses, 12 months", "green", "red"),
+        _stat(c, u, ("data_issues",), "data issues to fix", "amber", "green"),
     )
 
 
@@ -139,7 +150,7 @@ def build_context(findings: Findings, data: Dataset, month: Month, *, generated_
               f"{pct(findings.pass_element)} in every element."),
         note=SELF_ASSESSMENT_NOTE, partial_month=findings.as_of < month.last, elements=sections,
         certificate=tuple(check_row(ch, detail_limit=170) for ch in findings.checks if ch.element == CERTIFICATE),
-        stats=_headline(findings.counts))
+        stats=_headline(findings))
     return PackContext(
         title=f"{company} SECOR audit pack {month.key}",
         author=company,

@@ -61,7 +61,8 @@ def findings_dict(findings: Findings, month: Month, generated_at: datetime) -> d
              "records": list(c.records)}
             for c in findings.checks
         ],
-        "counts": {k: int(v) for k, v in findings.counts.items()},
+        "counts": {k: None if v is None else int(v) for k, v in findings.counts.items()},
+        "unread": {k: list(v) for k, v in findings.unread.items()},  # counts whose tables were not read
     }
 
 

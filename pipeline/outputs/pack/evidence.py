@@ -11,6 +11,7 @@ import pandas as pd
 from ...checks.audit import Findings
 from ...checks.element4 import ItemCoverage
 from ...normalise.dataset import Dataset
+from ...schema import BY_KEY
 from ...settings import AuditSettings
 from . import charts
 from .model import Chart, Stat, Table, make_table
@@ -35,6 +36,25 @@ class Evidence:
     stats: tuple[Stat, ...] = ()
     charts: tuple[Chart, ...] = ()
     tables: tuple[Table, ...] = ()
+
+
+_TICKET_TABLES = ("workers", "training_matrix", "training_records")
+
+
+def honest(data: Dataset, stats: Sequence[Stat], needs: Sequence[Sequence[str]]) -> tuple[Stat, ...]:
+    """Each figure whose tables (``needs``, parallel to ``stats``) were not all read says 'not read', never 0."""
+    out = []
+    for stat, keys in zip(stats, needs, strict=True):
+        missing = [BY_KEY[k].title for k in keys if not data.has(k)]
+        out.append(Stat("not read", f"{stat.label} (no {', '.join(missing)})", "amber") if missing else stat)
+    return tuple(out)
+
+
+def _unread_count(findings: Findings, stat: Stat, key: str) -> Stat:
+    """A figure taken from a headline count that is unknown (its tables not read) says so."""
+    if findings.counts.get(key, 0) is not None:
+        return stat
+    return Stat("not read", f"{stat.label} (no {', '.join(findings.unread.get(key, ()))})", "amber")
 
 
 def program_table(data: Dataset, element: int) -> tuple[Table, ...]:
@@ -83,9 +103,11 @@ def _leadership(data: Dataset, rec: MonthRecords, until: date) -> Evidence:
     goals = data.table("goals")
     this_year = goals[pd.to_numeric(goals["year"], errors="coerce") == until.year] if not goals.empty else goals
     return Evidence(
-        stats=(Stat(str(len(tbt)), "toolbox talks this month"),
-               Stat(str(mgmt_talks), "with management present", "green" if mgmt_talks else "amber"),
-               Stat(str(len(this_year)), f"safety goals for {until.year}", "green" if len(this_year) else "red")),
+        stats=honest(data, (
+            Stat(str(len(tbt)), "toolbox talks this month"),
+            Stat(str(mgmt_talks), "with management present", "green" if mgmt_talks else "amber"),
+            Stat(str(len(this_year)), f"safety goals for {until.year}", "green" if len(this_year) else "red")),
+            (("toolbox_talk",), ("toolbox_talk",), ("goals",))),
         tables=(*program_table(data, 1),
                 make_table(f"Safety goals {until.year}", ("Goal", "Target", "Status"),
                            [(r["goal"], r["target"], r["status"]) for _, r in this_year.iterrows()],
@@ -101,6 +123,7 @@ def _hazard_identification(data: Dataset, rec: MonthRecords, month: Month, until
              Stat(pct(signed / len(flha)) if len(flha) else "–", "signed by the worker"),
              Stat(pct(reviewed / len(flha)) if len(flha) else "–", "reviewed by a supervisor"),
              Stat(str(sites), "different sites"))
+    stats = honest(data, stats, [("flha",)] * len(stats))
     chart = Chart("FLHAs per week", charts.flha_per_week(data.table("flha"), month.first, until),
                   "Weeks start on Monday; this month's weeks in blue, the eight before in grey.")
     tables: tuple[Table, ...] = ()
@@ -130,6 +153,8 @@ def _hazard_controls(findings: Findings, data: Dataset, month: Month, until: dat
              Stat(str(len(verified)), "verified this month"),
              Stat(str(len(defs)), "open deficiencies", "amber" if len(defs) else "green"),
              Stat(str(overdue_n), "overdue", "red" if overdue_n else "green"))
+    stats = honest(data, stats[:3], [("corrective_actions",)] * 3) + (
+        _unread_count(findings, stats[3], "open_deficiencies"), _unread_count(findings, stats[4], "overdue_deficiencies"))
     chart = Chart("Open deficiencies by age", charts.deficiencies_by_age(defs),
                   f"Everything still open on {fmt_date(until)}, by days since it was found.")
     table = make_table(
@@ -153,6 +178,8 @@ def _inspections(findings: Findings, data: Dataset, rec: MonthRecords, coverage:
              Stat(str(len(failed)), "with a defect", "amber" if len(failed) else ""),
              Stat(str(len(ins)), "workplace inspections"),
              Stat(str(len(with_def)), "with deficiencies", "amber" if len(with_def) else ""))
+    stats = honest(data, stats, (("pre_start",), ("pre_start",), ("workplace_inspection",),
+                                 ("workplace_inspection",)))
     rows = inspection_rows(coverage)
     drawn = (Chart("Inspections done vs scheduled", charts.inspections_done(rows),
                    _inspection_caption(coverage, len(rows), lookback_months)),) if coverage else ()
@@ -171,7 +198,7 @@ def _inspections(findings: Findings, data: Dataset, rec: MonthRecords, coverage:
     return Evidence(stats, drawn, (table, *program_table(data, 4)))
 
 
-def _training(findings: Findings, rec: MonthRecords) -> Evidence:
+def _training(findings: Findings, data: Dataset, rec: MonthRecords) -> Evidence:
     certs, tbt, ori = findings.certifications, rec.toolbox_talks, rec.orientations
     by_status = certs["status"].value_counts() if not certs.empty else pd.Series(dtype=int)
     workers = certs["worker"].nunique() if not certs.empty else 0
@@ -182,6 +209,7 @@ def _training(findings: Findings, rec: MonthRecords) -> Evidence:
              Stat(str(int(by_status.get("Expired", 0)) + int(by_status.get("Missing", 0))), "expired or missing",
                   "red" if by_status.get("Expired", 0) or by_status.get("Missing", 0) else "green"),
              Stat(str(len(tbt)), "toolbox talks this month"))
+    stats = honest(data, stats, [_TICKET_TABLES] * 4 + [("toolbox_talk",)])
     drawn = (Chart("Training status by worker and ticket", charts.training_grid(certs),
                    "Each square is one required ticket for one worker."),) if not certs.empty else ()
     needs = certs[certs["status"] != "Current"] if not certs.empty else certs
@@ -211,13 +239,14 @@ def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Mont
                audit: AuditSettings) -> Evidence:
     inc = rec.incidents
     counts = inc["type"].value_counts() if not inc.empty else pd.Series(dtype=int)
-    near = findings.counts.get("near_misses", 0)
+    near = findings.counts.get("near_misses")  # None when Incident was not read: honest() says so
     flagged = flagged_by(findings, "E6.3")
     no_root = sum(1 for _, r in inc.iterrows() if root_cause_missing(r, flagged, audit))
     stats = (Stat(str(len(inc)), "incidents this month"),
              Stat(str(int(counts.get("Near Miss", 0))), "near misses this month"),
              Stat(str(near), "near misses in 12 months", "green" if near else "red"),
              Stat(str(no_root), "without a root cause", "red" if no_root else ""))
+    stats = honest(data, stats, [("incident",)] * len(stats))
     chart = Chart("Incidents and near misses by type, last 12 months",
                   charts.incidents_by_type(data.table("incident"), month.shift(-11).first, until),
                   "One bar per month; near misses count too.")
@@ -245,6 +274,6 @@ def element_evidence(findings: Findings, data: Dataset, month: Month, until: dat
         2: _hazard_identification(data, records, month, until),
         3: _hazard_controls(findings, data, month, until),
         4: _inspections(findings, data, records, coverage, audit.lookback_months),
-        5: _training(findings, records),
+        5: _training(findings, data, records),
         6: _incidents(findings, data, records, month, until, audit),
     }
