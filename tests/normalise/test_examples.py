@@ -59,7 +59,7 @@ def test_a_plain_matrix_row_equal_to_the_example_is_an_example_only_beside_anoth
 
 
 def test_example_rows_match_values_not_spelling_of_case_or_spaces() -> None:
-    frame = pd.DataFrame({"row": [2, 3], "role": [" equipment operator", "Equipment Operator"],
+    frame = pd.DataFrame({"row": [2, 3], "role": [" owner", "Owner"],
                           "ticket": ["H2S ALIVE", "H2S Alive"], "valid_for_months": [36.0, 24.0]})
     assert list(example_rows("training_matrix", frame)) == [True, False]
     assert not example_rows("flha", frame.iloc[:0]).any()
