@@ -22,7 +22,7 @@ from pipeline.errors import SecorError
 from pipeline.settings import Settings
 
 from .logs import log_file
-from .state import State, save_state
+from .state import MAYBE_SENT, SENDING, SENT, State, maybe_sent_text, save_state, state_path
 
 log = logging.getLogger("secor.jobs")
 
@@ -133,6 +133,8 @@ class Runner:
 
     def run(self, job: Job) -> None:
         """Run one job; a failure is recorded for that job alone (its month), so the other months go on."""
+        from pipeline.outputs.mail import MaybeSent
+
         if job.kind == "mail" and job.month not in self.state.packs:
             return  # its pack failed or is waiting: mail once the pack exists
         log.info("%s: started", job)
@@ -140,6 +142,12 @@ class Runner:
         t0 = time.perf_counter()
         try:
             note = getattr(self, f"_{job.kind}")(job, started)
+        except MaybeSent as exc:  # not a failure to retry: the office decides (`secor send --month`)
+            seconds = time.perf_counter() - t0
+            error = maybe_sent_text(str(job.month), exc.problem)
+            log.warning("%s: %s", job, error)
+            self.outcomes.append(Outcome(job, False, seconds, error))
+            return
         except Exception as exc:
             seconds = time.perf_counter() - t0
             error = error_text(exc)
@@ -194,11 +202,41 @@ class Runner:
         if not self.settings.email.enabled:
             self.state.mailed[job.month] = {"at": started.isoformat(), "skipped": "[email] enabled = false"}
             return "not sent: [email] enabled = false"
+        from pipeline.outputs.mail import MaybeSent
+
         message = pack_message(self.settings, self.out, job.month, self.state)
-        self.jobs.send(self.settings, message)
-        self.state.mailed[job.month] = {"at": started.isoformat(), "to": list(self.settings.email.to),
-                                        "message_id": message["Message-ID"], "subject": message["Subject"]}
+        record = {"at": started.isoformat(), "to": list(self.settings.email.to),
+                  "message_id": message["Message-ID"], "subject": message["Subject"], "status": SENDING}
+        # At most once: the attempt is on disk before the message goes out. Whatever happens next (a kill, a
+        # lost answer, a full disk), the month is never mailed again by itself.
+        self.state.mailed[job.month] = record
+        try:
+            self.save()
+        except OSError as exc:
+            del self.state.mailed[job.month]
+            raise SecorError(f"not sent: the attempt could not be recorded first in {state_path(self.out)} "
+                             f"({exc.strerror or exc}); an email that cannot be recorded could be sent twice.",
+                             fix="Free space or fix the permissions of the state folder; it is retried.") from None
+        try:
+            self.jobs.send(self.settings, message)
+        except MaybeSent as exc:
+            record.update(status=MAYBE_SENT, error=exc.problem, told=self.now.isoformat())
+            self._save_quietly(job)
+            raise
+        except BaseException:  # certainly not sent (refused before the end of the message): retried
+            del self.state.mailed[job.month]
+            raise
+        record["status"] = SENT
+        self._save_quietly(job)
         return f"to {', '.join(self.settings.email.to)}"
+
+    def _save_quietly(self, job: Job) -> None:
+        """Save after the send; on failure the file still says "sending": never re-sent, reported once."""
+        try:
+            self.save()
+        except OSError as exc:
+            log.error("%s: sent, but the state could not be updated (%s); it will not be sent again and will "
+                      "be reported as 'may have been sent'", job, exc.strerror or exc)
 
     # bookkeeping
 

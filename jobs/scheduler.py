@@ -34,7 +34,7 @@ from pipeline.settings import Settings
 
 from .logs import LOG_FILE, configure_logging, log_file, prepare_folders
 from .runner import Job, Jobs, Outcome, Runner, RunReport, backoff, error_text
-from .state import STATE_DIR, LockBusy, State, folder_error, job_lock, load_state, save_state
+from .state import STATE_DIR, LockBusy, State, folder_error, job_lock, load_state, save_state, settle_attempts
 
 __all__ = [  # the scheduler's interface; the parts live in runner.py, logs.py and state.py
     "LOG_FILE", "Job", "Jobs", "Outcome", "RunReport", "Scheduler", "backoff", "configure_logging", "due_work",
@@ -161,8 +161,11 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
     try:
         with job_lock(out, timeout=lock_timeout):
             state = load_state(out, now=now)
-            notes = tuple(state.notes)
-            changed = state.forget_done() or state.migrated  # done meanwhile (e.g. `secor send`); old layout
+            maybe = settle_attempts(state, now)  # an attempt a killed run left "sending"
+            for line in maybe:
+                log.warning(line)
+            notes = (*state.notes, *maybe)
+            changed = state.forget_done() or state.migrated or bool(maybe)  # done meanwhile; old layout; settled
             if state.installed_month is None:
                 state.installed_month, state.installed_at = month_of(now), now
                 log.info("first run: packs start with %s", first_pack_month(state, now))

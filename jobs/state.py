@@ -40,6 +40,9 @@ STATE_FILE = "secor-state.json"
 LOCK_FILE = "secor.lock"
 VERSION = 1
 JOB_KINDS = ("sync", "pack", "mail")
+# A month's mail record goes "sending" (on disk before the message goes out) -> "sent", or -> "may have been
+# sent" when the outcome is unknown (killed meanwhile, the answer to the message lost, the state not saved after).
+SENDING, SENT, MAYBE_SENT = "sending", "sent", "may have been sent"
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _OLD_ERROR = re.compile(r"^(pack|mail) (\d{4}-(?:0[1-9]|1[0-2])):")  # the month in an old per-kind entry
 
@@ -199,6 +202,27 @@ class State:
             key = f"{key} {found.group(2)}"
             log.info("state: moved the old '%s' failure record to '%s'", kind, key)
         self.jobs[key] = health
+
+
+def maybe_sent_text(month: str, why: str) -> str:
+    """What the office is told, once, about a month whose email may have been sent."""
+    return (f"the {month} pack email MAY HAVE BEEN SENT ({why}); it is not sent again by itself. "
+            f"If the owner did not get it, send it again with `secor send --month {month}` "
+            "(same Message-ID: a second copy shows as one message).")
+
+
+def settle_attempts(state: State, now: datetime) -> list[str]:
+    """Under the lock, a record still "sending" is an attempt whose process died or could not save after: it
+    becomes "may have been sent". Returns the lines to tell the office, once per month (then marked told)."""
+    told: list[str] = []
+    for month, record in sorted(state.mailed.items()):
+        status = record.get("status")
+        if status == SENDING:
+            record.update(status=MAYBE_SENT, error="interrupted after it started, or the result was not saved")
+        if record.get("status") == MAYBE_SENT and not record.get("told"):
+            record["told"] = now.isoformat()
+            told.append(maybe_sent_text(month, str(record.get("error") or "outcome unknown")))
+    return told
 
 
 def packs_on_disk(out_dir: str | Path) -> dict[str, Path]:
