@@ -32,6 +32,7 @@ from typing import Any
 from pipeline.errors import SecorError
 from pipeline.settings import Settings
 
+from .clock import Uptime, drop_future, real_uptime, trusted_time
 from .logs import LOG_FILE, configure_logging, log_file, prepare_folders
 from .runner import Job, Jobs, Outcome, Runner, RunReport, backoff, error_text
 from .state import STATE_DIR, LockBusy, State, folder_error, job_lock, load_state, save_state, settle_attempts
@@ -111,8 +112,11 @@ def first_pack_month(state: State, now: datetime) -> str:
     return add_months(state.installed_month or month_of(now), -1)
 
 
-def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
+def due_work(state: State, now: datetime, settings: Settings, trusted: datetime | None = None) -> list[Job]:
     """The jobs due at ``now``: the sync, then per month (oldest first) its pack and its email. Pure.
+
+    ``trusted`` (default ``now``) is the time packs are judged by: earlier than ``now`` when the clock jumped
+    forward (:mod:`jobs.clock`), so no pack is made for a month that has not ended by then plus the offset.
 
     * sync: no successful sync since the latest ``sync_at`` (company time);
     * pack: every month from the first since install whose pack time has passed and that has no pack;
@@ -122,20 +126,21 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
       until its ``retry_at``; the other months are due as usual.
     """
     now = local_now(settings, now)
+    packs_by = min(now, local_now(settings, trusted)) if trusted is not None else now
     waiting = {key for key, h in state.jobs.items() if h.retry_at is not None and now < h.retry_at}
     work: list[Job] = []
     if "sync" not in waiting and (state.last_sync_ok is None or state.last_sync_ok < sync_slot(settings, now)):
         work.append(Job("sync"))
     month = first_pack_month(state, now)
-    months = set(state.packs) | set(state.mailed)
-    while pack_time(settings, month) <= now:
+    months = set(state.packs) | set(state.mailed)  # months done: a set, never a watermark
+    while pack_time(settings, month) <= packs_by:
         months.add(month)
         month = add_months(month, 1)
     start = first_pack_month(state, now)
     for m in sorted(months):
         if m < start and m not in state.packs:
             continue
-        if m not in state.packs and f"pack {m}" not in waiting and pack_time(settings, m) <= now:
+        if m not in state.packs and f"pack {m}" not in waiting and pack_time(settings, m) <= packs_by:
             work.append(Job("pack", m))
         if m not in state.mailed and f"mail {m}" not in waiting and (m in state.packs or Job("pack", m) in work):
             work.append(Job("mail", m))
@@ -146,13 +151,18 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
 
 
 def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None = None, *,
-             out_dir: str | Path | None = None, lock_timeout: float = 0.0) -> RunReport:
+             out_dir: str | Path | None = None, lock_timeout: float = 0.0, uptime: Uptime | None = None,
+             stop: Callable[[], bool] | None = None) -> RunReport:
     """Run whatever is due now, under the lock; a second caller while one runs does nothing (``busy``).
 
     Never raises for a failing job: each outcome is logged, recorded in the state and returned. A state
-    folder that cannot be created or written is a SecorError naming it.
+    folder that cannot be created or written is a SecorError naming it. ``uptime`` (default: the machine's
+    when ``now`` is the real clock) detects a clock that jumped forward (:mod:`jobs.clock`). ``stop`` is asked
+    before each job: when it says so, the jobs not started are left for the next run and listed.
     """
     jobs = jobs or Jobs()
+    if uptime is None and now is None:
+        uptime = real_uptime
     if out_dir is not None:  # the jobs write where the state lives
         settings = settings.replace(output=str(out_dir))
     out = Path(settings.output)
@@ -161,11 +171,15 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
     try:
         with job_lock(out, timeout=lock_timeout):
             state = load_state(out, now=now)
-            maybe = settle_attempts(state, now)  # an attempt a killed run left "sending"
-            for line in maybe:
+            # written while the clock was ahead: set aside, told once
+            told = drop_future(state, now, lambda m: pack_time(settings, m) <= now)
+            told += settle_attempts(state, now)  # an attempt a killed run left "sending"
+            trusted, jump = trusted_time(state, now, uptime() if uptime else None)
+            told += [jump] if jump else []
+            for line in told:
                 log.warning(line)
-            notes = (*state.notes, *maybe)
-            changed = state.forget_done() or state.migrated or bool(maybe)  # done meanwhile; old layout; settled
+            notes = (*state.notes, *told)
+            changed = state.forget_done() or state.migrated or bool(told)  # done meanwhile; old layout; told
             if state.installed_month is None:
                 state.installed_month, state.installed_at = month_of(now), now
                 log.info("first run: packs start with %s", first_pack_month(state, now))
@@ -173,7 +187,14 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
             if changed:
                 save_state(out, state)
             runner = Runner(settings, state, now, jobs, out)
-            for job in due_work(state, now, settings):
+            work = due_work(state, now, settings, trusted)
+            for i, job in enumerate(work):
+                if stop is not None and stop():
+                    left = ", ".join(map(str, work[i:]))
+                    line = f"stopped before starting: {left}; done at the next start."
+                    log.warning(line)
+                    notes = (*notes, line)
+                    break
                 runner.run(job)
             return RunReport(now, False, tuple(runner.outcomes), notes)
     except LockBusy:
@@ -215,7 +236,8 @@ class Scheduler:
         """One check; never raises (an unexpected error is logged and the next tick tries again)."""
         self.ticks += 1
         try:
-            report = run_once(self.settings, self.now(), self.jobs, out_dir=self.out_dir)
+            report = run_once(self.settings, self.now(), self.jobs, out_dir=self.out_dir,
+                              uptime=real_uptime if self.clock is None else None)
         except SecorError as exc:
             log.error("scheduler tick failed: %s", exc.message)
             return None

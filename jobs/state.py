@@ -115,6 +115,8 @@ class State:
     last_sync_ok: datetime | None = None
     jobs: dict[str, JobHealth] = field(default_factory=dict)  # "sync", "pack YYYY-MM", "mail YYYY-MM"
     alerts: dict[str, datetime] = field(default_factory=dict)  # kind -> when the office was told it keeps failing
+    clock: dict[str, Any] = field(default_factory=dict)  # {boot_id, boot, wall} of the last run (jobs.clock)
+    future: dict[str, dict[str, Any]] = field(default_factory=dict)  # "pack 2026-11" -> entry dated in the future
     notes: list[str] = field(default_factory=list)  # what load_state had to repair, for the log
     migrated: bool = field(default=False, compare=False, repr=False)  # read from an older layout: save it again
 
@@ -149,6 +151,8 @@ class State:
             "last_sync_ok": _iso(self.last_sync_ok),
             "jobs": {k: v.to_dict() for k, v in sorted(self.jobs.items())},
             "alerts": {k: _iso(v) for k, v in sorted(self.alerts.items())},
+            "clock": self.clock,
+            "future": self.future,
         }
 
     @classmethod
@@ -169,8 +173,9 @@ class State:
         last_sync = data.get("last_sync") or {}
         jobs = data.get("jobs") or {}
         alerts = data.get("alerts") or {}
-        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts)):
-            raise TypeError("bad 'last_sync', 'jobs' or 'alerts'")
+        clock, future = data.get("clock") or {}, data.get("future") or {}
+        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts, clock, future)):
+            raise TypeError("bad 'last_sync', 'jobs', 'alerts', 'clock' or 'future'")
         state = cls(
             installed_month=installed,
             installed_at=_dt(data.get("installed_at")),
@@ -179,6 +184,8 @@ class State:
             last_sync=dict(last_sync),
             last_sync_ok=_dt(data.get("last_sync_ok")),
             alerts={str(k): v for k, v in ((k, _dt(v)) for k, v in alerts.items()) if v is not None},
+            clock=dict(clock),
+            future={str(k): v for k, v in future.items() if isinstance(v, dict)},
         )
         for key, entry in jobs.items():
             state._add_job(str(key), entry)
