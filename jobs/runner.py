@@ -33,13 +33,13 @@ log = logging.getLogger("secor.jobs")
 def real_sync(settings: Settings, as_of: date) -> Any:
     from .sync import run_sync
 
-    return run_sync(settings, as_of=as_of)
+    return run_sync(settings, as_of=as_of, remember=True)  # a source smaller than last time is incomplete
 
 
 def real_pack(settings: Settings, month: str) -> Any:
     from .pack import run_pack  # imported only when a pack is due
 
-    return run_pack(settings, month)
+    return run_pack(settings, month, remember=True)
 
 
 def real_send(settings: Settings, message: EmailMessage) -> None:

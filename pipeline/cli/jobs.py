@@ -66,6 +66,26 @@ def send(month: str, config: str | None, out: str | None, dry_run: bool) -> None
     click.echo(f"Sent the {month} pack to {result.message['To']}.")
 
 
+@click.command()
+@click.argument("name")
+@config_option
+@out_option
+def forget(name: str, config: str | None, out: str | None) -> None:
+    """Confirm that a table or a file/spreadsheet was removed on purpose.
+
+    The scheduled sync and pack expect every table and file the last complete read saw
+    (OUT/sources-seen.json; `secor doctor` lists them); one missing makes the read INCOMPLETE
+    and no pack is made. NAME is the table (e.g. "Toolbox Talk" or toolbox_talk) or the file
+    or spreadsheet name (e.g. "form-responses.xlsx") to stop expecting.
+    """
+    from jobs.seen import forget as forget_seen
+
+    settings = settings_for(config, None, out)
+    what = forget_seen(settings.output, name)
+    click.echo(f"Forgot {what}: the scheduled runs no longer expect it.")
+
+
 def register(group: click.Group) -> None:
     group.add_command(run)
     group.add_command(send)
+    group.add_command(forget)
