@@ -152,7 +152,7 @@ def due_work(state: State, now: datetime, settings: Settings, trusted: datetime 
 
 def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None = None, *,
              out_dir: str | Path | None = None, lock_timeout: float = 0.0, uptime: Uptime | None = None,
-             stop: Callable[[], bool] | None = None) -> RunReport:
+             stop: Callable[[Job | None], bool] | None = None) -> RunReport:
     """Run whatever is due now, under the lock; a second caller while one runs does nothing (``busy``).
 
     Never raises for a failing job: each outcome is logged, recorded in the state and returned. A state
@@ -189,13 +189,15 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
             runner = Runner(settings, state, now, jobs, out)
             work = due_work(state, now, settings, trusted)
             for i, job in enumerate(work):
-                if stop is not None and stop():
+                if stop is not None and stop(job):
                     left = ", ".join(map(str, work[i:]))
                     line = f"stopped before starting: {left}; done at the next start."
                     log.warning(line)
                     notes = (*notes, line)
                     break
                 runner.run(job)
+            if stop is not None:
+                stop(None)  # no job running any more
             return RunReport(now, False, tuple(runner.outcomes), notes)
     except LockBusy:
         log.info("another secor run holds the lock; nothing done at %s", now.isoformat(timespec="minutes"))
@@ -228,6 +230,7 @@ class Scheduler:
         self._stop = threading.Event()
         self._schedule = schedule.Scheduler()
         self.ticks = 0
+        self.current: Job | None = None  # the job running now, for the messages on Ctrl-C
 
     def now(self) -> datetime:
         return local_now(self.settings, self.clock() if self.clock else None)
@@ -237,7 +240,7 @@ class Scheduler:
         self.ticks += 1
         try:
             report = run_once(self.settings, self.now(), self.jobs, out_dir=self.out_dir,
-                              uptime=real_uptime if self.clock is None else None)
+                              uptime=real_uptime if self.clock is None else None, stop=self._before_job)
         except SecorError as exc:
             log.error("scheduler tick failed: %s", exc.message)
             return None
@@ -247,10 +250,17 @@ class Scheduler:
         self.reports.append(report)
         return report
 
+    def _before_job(self, job: Job | None) -> bool:
+        """Asked by run_once before each job: True once a stop was asked (nothing new is started)."""
+        self.current = None if self._stop.is_set() else job
+        return self._stop.is_set()
+
     def stop(self, *_: Any) -> None:
-        """Ask the loop to exit after the current job."""
+        """Ask the loop to exit after the current job; no job is started after this."""
         if not self._stop.is_set():
-            log.info("stopping after the current job")
+            doing = f" ({self.current})" if self.current else ""
+            log.info("stopping after the current job%s; nothing new is started (press Ctrl-C again to stop now)",
+                     doing)
         self._stop.set()
 
     @property
@@ -290,5 +300,11 @@ class Scheduler:
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         log.info("received %s", signal.Signals(signum).name)
+        if self._stop.is_set():  # the second one: stop now
+            job = self.current
+            redo = (f"{job} is abandoned and redone at the next start" if job and job.kind != "mail" else
+                    f"{job} is abandoned; it is reported as 'may have been sent' and not sent again by itself"
+                    if job else "no job was running")
+            log.warning("stopping now: %s", redo)
+            raise KeyboardInterrupt
         self.stop()
-        signal.signal(signum, signal.SIG_DFL)  # a second Ctrl-C ends at once

@@ -23,7 +23,8 @@ def run(config: str | None, once: bool, source: str | None, out: str | None) -> 
     ([email] alerts_to) is emailed once. A sync that could not read every file counts as
     failed. Logs go to stderr and to
     OUT/logs/secor.log; state and lock live in OUT/state/. Stop with Ctrl-C or SIGTERM:
-    the current job finishes first.
+    the current job finishes first and nothing new is started (what was not started is done
+    at the next start); a second Ctrl-C stops at once.
 
     With --once: one pass, then exit (1 if a job failed, 0 otherwise, also when another
     run holds the lock). See docs/scheduling.md for systemd and cron.
@@ -38,7 +39,11 @@ def run(config: str | None, once: bool, source: str | None, out: str | None) -> 
         for line in report.lines():
             click.echo(line)
         raise SystemExit(0 if report.ok else 1)
-    Scheduler(settings).run()
+    try:
+        Scheduler(settings).run()
+    except KeyboardInterrupt:  # the second Ctrl-C: the log said what is abandoned
+        click.echo("Stopped.", err=True)
+        raise SystemExit(130) from None
 
 
 @click.command()
