@@ -82,6 +82,7 @@ class Handler:
     reject: set[str] = field(default_factory=set)  # recipients answered with 550
     quit_reply: str = "221 Bye"  # e.g. "421 ..." : a server that answers QUIT badly after accepting the message
     answer_delay: float = 0.0  # keeps the message, then waits this long before answering the final dot
+    quit_delay: float = 0.0  # a server slow to answer QUIT (after it accepted the message)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Envelope, address: str,
                           rcpt_options: list[str]) -> str:
@@ -91,6 +92,8 @@ class Handler:
         return "250 OK"
 
     async def handle_QUIT(self, server: Any, session: Any, envelope: Envelope) -> str:
+        if self.quit_delay:
+            await asyncio.sleep(self.quit_delay)
         return self.quit_reply
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
