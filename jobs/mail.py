@@ -163,7 +163,7 @@ def send_pack(settings: Settings, month: str, *, out_dir: str | Path | None = No
             record.update(status=MAYBE_SENT, error=exc.problem, told=now)
             _save_after(out, state, month)
             raise
-        except BaseException:
+        except Exception:  # certainly not sent (a Ctrl-C mid-send leaves "sending": "may have been sent")
             if before is None:
                 del state.mailed[month]
             else:

@@ -223,9 +223,10 @@ class Runner:
             record.update(status=MAYBE_SENT, error=exc.problem, told=self.now.isoformat())
             self._save_quietly(job)
             raise
-        except BaseException:  # certainly not sent (refused before the end of the message): retried
+        except Exception:  # certainly not sent (refused before the end of the message): retried
             del self.state.mailed[job.month]
             raise
+        # KeyboardInterrupt/SystemExit mid-send: the record stays "sending" -> "may have been sent" next run
         record["status"] = SENT
         self._save_quietly(job)
         return f"to {', '.join(self.settings.email.to)}"
