@@ -148,7 +148,9 @@ class Runner:
             log.warning("%s: %s", job, error)
             self.outcomes.append(Outcome(job, False, seconds, error))
             return
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # also a BaseException from native code (pyo3's PanicException): recorded
             seconds = time.perf_counter() - t0
             error = error_text(exc)
             if isinstance(exc, SecorError):

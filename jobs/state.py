@@ -257,7 +257,8 @@ def load_state(out_dir: str | Path, *, now: datetime | None = None) -> State:
         return _start_afresh(out_dir, path, now, exc)
     try:
         return State.from_dict(json.loads(raw.decode("utf-8")))
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # UnicodeDecodeError is a ValueError
+    # UnicodeDecodeError is a ValueError; deeply nested JSON raises RecursionError
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         return _start_afresh(out_dir, path, now, exc)
 
 
