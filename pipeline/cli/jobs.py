@@ -90,7 +90,22 @@ def forget(name: str, config: str | None, out: str | None) -> None:
     click.echo(f"Forgot {what}: the scheduled runs no longer expect it.")
 
 
+@click.command()
+@config_option
+@out_option
+def status(config: str | None, out: str | None) -> None:
+    """What the scheduler's state says: each month packed and mailed (or "may have been sent", with how to
+    send it again), failing jobs and their next attempt, entries set aside because the clock was ahead, and
+    the tables and files the scheduled runs expect. Changes nothing."""
+    from jobs.status import status_lines
+
+    settings = settings_for(config, None, out)
+    for line in status_lines(settings.output):
+        click.echo(line)
+
+
 def register(group: click.Group) -> None:
     group.add_command(run)
     group.add_command(send)
     group.add_command(forget)
+    group.add_command(status)

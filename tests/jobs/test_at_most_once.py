@@ -13,11 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from click.testing import CliRunner
 
 import jobs.runner
 from jobs.mail import send_pack
 from jobs.scheduler import Jobs, run_once
-from jobs.state import MAYBE_SENT, SENDING, SENT, State, load_state
+from jobs.state import MAYBE_SENT, SENDING, SENT, State, load_state, save_state
+from pipeline.cli import main
 from pipeline.outputs.mail import send_message
 from tests.jobs.helpers import PASSWORD, PASSWORD_ENV, FakeJobs, smtp_server
 
@@ -142,3 +144,18 @@ def test_a_message_refused_before_its_end_is_retried(tmp_path: Path) -> None:
         server.handler.reject = set()
         run_once(settings, NOW + timedelta(minutes=11), run_jobs)
         assert len(server.handler.messages) == 1
+
+
+def test_secor_status_shows_a_month_that_may_have_been_sent_and_how_to_resend_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    state = State(installed_month="2026-11", packs={"2026-10": {"at": NOW.isoformat(), "pdf": "p.pdf"},
+                                                    "2026-11": {"at": NOW.isoformat(), "pdf": "q.pdf"}})
+    state.mailed["2026-10"] = {"at": NOW.isoformat(), "to": ["owner@acme.example"], "status": SENT}
+    state.mailed["2026-11"] = {"at": NOW.isoformat(), "status": MAYBE_SENT,
+                               "error": "no answer within 600 seconds", "told": NOW.isoformat()}
+    save_state(out, state)
+    result = CliRunner().invoke(main, ["status", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2026-10: packed; mailed 2027-01-15T06:05 to owner@acme.example" in result.output
+    assert "2026-11: packed; MAY HAVE BEEN SENT (no answer within 600 seconds)" in result.output
+    assert "`secor send --month 2026-11` sends it again" in result.output
