@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := $(RUNTIME_DEBS) poppler-utils wkhtmltopdf
 
-.PHONY: demo test lint bench clean system-runtime system-test
+.PHONY: demo test lint bench faults clean system-runtime system-test
 
 demo: $(VENV)/.runtime system-runtime ## make the demo company and run the sync and last month's pack on it
 	$(BIN)/secor demo --out demo
@@ -25,6 +25,9 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.runtime ## print speed and memory figures
 	$(BIN)/python bench/bench.py
+
+faults: $(VENV)/.dev ## fault figures: random kill -9 of runs mailing packs, a simulated year with SMTP outages
+	$(BIN)/python bench/faults.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

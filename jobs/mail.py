@@ -14,10 +14,29 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import SecorError
-from pipeline.outputs.mail import Headline, build_pack_message, message_bytes, parse_month, send_message
+from pipeline.outputs.mail import (
+    Headline,
+    MaybeSent,
+    build_pack_message,
+    message_bytes,
+    parse_month,
+    send_message,
+)
 from pipeline.settings import Settings
 
-from .state import FOLDER_FIX, STATE_DIR, State, folder_error, job_lock, load_state, packs_on_disk, save_state
+from .state import (
+    FOLDER_FIX,
+    MAYBE_SENT,
+    SENDING,
+    SENT,
+    STATE_DIR,
+    State,
+    folder_error,
+    job_lock,
+    load_state,
+    packs_on_disk,
+    save_state,
+)
 
 log = logging.getLogger("secor.jobs")
 
@@ -88,6 +107,13 @@ class SendResult:
     previously_mailed: str | None = None  # when the state says it had been mailed before
 
 
+def _save_after(out: Path, state: State, month: str) -> None:
+    try:
+        save_state(out, state)
+    except OSError as exc:
+        log.error("%s: the outcome of `secor send` could not be recorded (%s)", month, exc.strerror or exc)
+
+
 def eml_path(out: Path, pdf: Path) -> Path:
     return out / "mail" / f"{pdf.stem}.eml"
 
@@ -121,16 +147,36 @@ def send_pack(settings: Settings, month: str, *, out_dir: str | Path | None = No
         before = state.mailed.get(month)
         pdf = find_pack(out, month, state, settings.company)
         message = build_pack_message(settings, headline_for(settings, out, month, pdf, state), pdf, month)
-        send(settings, message)
         now = datetime.now(settings.zone).isoformat()
         state.packs.setdefault(month, {"at": now, "pdf": str(pdf), "adopted": "mailed by `secor send`"})
-        state.mailed[month] = {"at": now, "to": list(settings.email.to), "message_id": message["Message-ID"],
-                               "subject": message["Subject"], "by": "secor send"}
+        record = {"at": now, "to": list(settings.email.to), "message_id": message["Message-ID"],
+                  "subject": message["Subject"], "by": "secor send", "status": SENDING}
+        state.mailed[month] = record
+        try:  # on disk before the message goes out, as the scheduler does
+            save_state(out, state)
+        except OSError as exc:
+            raise SecorError(f"not sent: the attempt could not be recorded first in {out / STATE_DIR}: "
+                             f"{exc.strerror or exc}.", fix=FOLDER_FIX) from None
+        try:
+            send(settings, message)
+        except MaybeSent as exc:
+            record.update(status=MAYBE_SENT, error=exc.problem, told=now)
+            _save_after(out, state, month)
+            raise
+        except Exception:  # certainly not sent (a Ctrl-C mid-send leaves "sending": "may have been sent")
+            if before is None:
+                del state.mailed[month]
+            else:
+                state.mailed[month] = before
+            _save_after(out, state, month)
+            raise
+        record["status"] = SENT
         state.forget_done()  # the scheduler's failure record for this month's mail, if any
         try:
             save_state(out, state)
         except OSError as exc:
             raise SecorError(f"the {month} pack was sent, but it could not be recorded in {out / STATE_DIR}: "
-                             f"{exc.strerror or exc}; the scheduler may send it again.", fix=FOLDER_FIX) from None
+                             f"{exc.strerror or exc}; it will be reported as 'may have been sent' and is not "
+                             "sent again by itself.", fix=FOLDER_FIX) from None
     previously = (before.get("at") or "yes") if before and not before.get("skipped") else None
     return SendResult(month, message, previously_mailed=previously)

@@ -66,13 +66,17 @@ def pack_as_of(month: Month, today: date) -> date:
 
 
 def run_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | None = None,
-             source: Source | None = None) -> PackResult:
-    """Build the pack for ``month`` (``YYYY-MM``) as of its last day and write it under ``out_dir/packs/``."""
+             source: Source | None = None, remember: bool = False) -> PackResult:
+    """Build the pack for ``month`` (``YYYY-MM``) as of its last day and write it under ``out_dir/packs/``.
+
+    ``remember`` (scheduled runs): not made when a table or file of the last complete read is missing.
+    """
     t0 = time.perf_counter()
     m = parse_month(month)
     today = today_in(settings)
     as_of = pack_as_of(m, today)
-    dataset, findings = read_and_audit(settings, as_of, source)
+    seen_in = Path(out_dir or settings.output) if remember else None
+    dataset, findings = read_and_audit(settings, as_of, source, seen_in=seen_in)
     if dataset.source_problems:
         # A pack is evidence for an auditor and is made once per month: never from part of the records.
         raise SecorError(

@@ -22,7 +22,7 @@ from pipeline.errors import SecorError
 from pipeline.settings import Settings
 
 from .logs import log_file
-from .state import State, save_state
+from .state import MAYBE_SENT, SENDING, SENT, State, maybe_sent_text, save_state, state_path
 
 log = logging.getLogger("secor.jobs")
 
@@ -33,13 +33,13 @@ log = logging.getLogger("secor.jobs")
 def real_sync(settings: Settings, as_of: date) -> Any:
     from .sync import run_sync
 
-    return run_sync(settings, as_of=as_of)
+    return run_sync(settings, as_of=as_of, remember=True)  # a source smaller than last time is incomplete
 
 
 def real_pack(settings: Settings, month: str) -> Any:
     from .pack import run_pack  # imported only when a pack is due
 
-    return run_pack(settings, month)
+    return run_pack(settings, month, remember=True)
 
 
 def real_send(settings: Settings, message: EmailMessage) -> None:
@@ -133,6 +133,8 @@ class Runner:
 
     def run(self, job: Job) -> None:
         """Run one job; a failure is recorded for that job alone (its month), so the other months go on."""
+        from pipeline.outputs.mail import MaybeSent
+
         if job.kind == "mail" and job.month not in self.state.packs:
             return  # its pack failed or is waiting: mail once the pack exists
         log.info("%s: started", job)
@@ -140,7 +142,15 @@ class Runner:
         t0 = time.perf_counter()
         try:
             note = getattr(self, f"_{job.kind}")(job, started)
-        except Exception as exc:
+        except MaybeSent as exc:  # not a failure to retry: the office decides (`secor send --month`)
+            seconds = time.perf_counter() - t0
+            error = maybe_sent_text(str(job.month), exc.problem)
+            log.warning("%s: %s", job, error)
+            self.outcomes.append(Outcome(job, False, seconds, error))
+            return
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # also a BaseException from native code (pyo3's PanicException): recorded
             seconds = time.perf_counter() - t0
             error = error_text(exc)
             if isinstance(exc, SecorError):
@@ -194,11 +204,42 @@ class Runner:
         if not self.settings.email.enabled:
             self.state.mailed[job.month] = {"at": started.isoformat(), "skipped": "[email] enabled = false"}
             return "not sent: [email] enabled = false"
+        from pipeline.outputs.mail import MaybeSent
+
         message = pack_message(self.settings, self.out, job.month, self.state)
-        self.jobs.send(self.settings, message)
-        self.state.mailed[job.month] = {"at": started.isoformat(), "to": list(self.settings.email.to),
-                                        "message_id": message["Message-ID"], "subject": message["Subject"]}
+        record = {"at": started.isoformat(), "to": list(self.settings.email.to),
+                  "message_id": message["Message-ID"], "subject": message["Subject"], "status": SENDING}
+        # At most once: the attempt is on disk before the message goes out. Whatever happens next (a kill, a
+        # lost answer, a full disk), the month is never mailed again by itself.
+        self.state.mailed[job.month] = record
+        try:
+            self.save()
+        except OSError as exc:
+            del self.state.mailed[job.month]
+            raise SecorError(f"not sent: the attempt could not be recorded first in {state_path(self.out)} "
+                             f"({exc.strerror or exc}); an email that cannot be recorded could be sent twice.",
+                             fix="Free space or fix the permissions of the state folder; it is retried.") from None
+        try:
+            self.jobs.send(self.settings, message)
+        except MaybeSent as exc:
+            record.update(status=MAYBE_SENT, error=exc.problem, told=self.now.isoformat())
+            self._save_quietly(job)
+            raise
+        except Exception:  # certainly not sent (refused before the end of the message): retried
+            del self.state.mailed[job.month]
+            raise
+        # KeyboardInterrupt/SystemExit mid-send: the record stays "sending" -> "may have been sent" next run
+        record["status"] = SENT
+        self._save_quietly(job)
         return f"to {', '.join(self.settings.email.to)}"
+
+    def _save_quietly(self, job: Job) -> None:
+        """Save after the send; on failure the file still says "sending": never re-sent, reported once."""
+        try:
+            self.save()
+        except OSError as exc:
+            log.error("%s: sent, but the state could not be updated (%s); it will not be sent again and will "
+                      "be reported as 'may have been sent'", job, exc.strerror or exc)
 
     # bookkeeping
 

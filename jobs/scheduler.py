@@ -32,9 +32,10 @@ from typing import Any
 from pipeline.errors import SecorError
 from pipeline.settings import Settings
 
+from .clock import Uptime, drop_future, real_uptime, trusted_time
 from .logs import LOG_FILE, configure_logging, log_file, prepare_folders
 from .runner import Job, Jobs, Outcome, Runner, RunReport, backoff, error_text
-from .state import STATE_DIR, LockBusy, State, folder_error, job_lock, load_state, save_state
+from .state import STATE_DIR, LockBusy, State, folder_error, job_lock, load_state, save_state, settle_attempts
 
 __all__ = [  # the scheduler's interface; the parts live in runner.py, logs.py and state.py
     "LOG_FILE", "Job", "Jobs", "Outcome", "RunReport", "Scheduler", "backoff", "configure_logging", "due_work",
@@ -111,8 +112,11 @@ def first_pack_month(state: State, now: datetime) -> str:
     return add_months(state.installed_month or month_of(now), -1)
 
 
-def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
+def due_work(state: State, now: datetime, settings: Settings, trusted: datetime | None = None) -> list[Job]:
     """The jobs due at ``now``: the sync, then per month (oldest first) its pack and its email. Pure.
+
+    ``trusted`` (default ``now``) is the time packs are judged by: earlier than ``now`` when the clock jumped
+    forward (:mod:`jobs.clock`), so no pack is made for a month that has not ended by then plus the offset.
 
     * sync: no successful sync since the latest ``sync_at`` (company time);
     * pack: every month from the first since install whose pack time has passed and that has no pack;
@@ -122,20 +126,21 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
       until its ``retry_at``; the other months are due as usual.
     """
     now = local_now(settings, now)
+    packs_by = min(now, local_now(settings, trusted)) if trusted is not None else now
     waiting = {key for key, h in state.jobs.items() if h.retry_at is not None and now < h.retry_at}
     work: list[Job] = []
     if "sync" not in waiting and (state.last_sync_ok is None or state.last_sync_ok < sync_slot(settings, now)):
         work.append(Job("sync"))
     month = first_pack_month(state, now)
-    months = set(state.packs) | set(state.mailed)
-    while pack_time(settings, month) <= now:
+    months = set(state.packs) | set(state.mailed)  # months done: a set, never a watermark
+    while pack_time(settings, month) <= packs_by:
         months.add(month)
         month = add_months(month, 1)
     start = first_pack_month(state, now)
     for m in sorted(months):
         if m < start and m not in state.packs:
             continue
-        if m not in state.packs and f"pack {m}" not in waiting and pack_time(settings, m) <= now:
+        if m not in state.packs and f"pack {m}" not in waiting and pack_time(settings, m) <= packs_by:
             work.append(Job("pack", m))
         if m not in state.mailed and f"mail {m}" not in waiting and (m in state.packs or Job("pack", m) in work):
             work.append(Job("mail", m))
@@ -146,13 +151,18 @@ def due_work(state: State, now: datetime, settings: Settings) -> list[Job]:
 
 
 def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None = None, *,
-             out_dir: str | Path | None = None, lock_timeout: float = 0.0) -> RunReport:
+             out_dir: str | Path | None = None, lock_timeout: float = 0.0, uptime: Uptime | None = None,
+             stop: Callable[[Job | None], bool] | None = None) -> RunReport:
     """Run whatever is due now, under the lock; a second caller while one runs does nothing (``busy``).
 
     Never raises for a failing job: each outcome is logged, recorded in the state and returned. A state
-    folder that cannot be created or written is a SecorError naming it.
+    folder that cannot be created or written is a SecorError naming it. ``uptime`` (default: the machine's
+    when ``now`` is the real clock) detects a clock that jumped forward (:mod:`jobs.clock`). ``stop`` is asked
+    before each job: when it says so, the jobs not started are left for the next run and listed.
     """
     jobs = jobs or Jobs()
+    if uptime is None and now is None:
+        uptime = real_uptime
     if out_dir is not None:  # the jobs write where the state lives
         settings = settings.replace(output=str(out_dir))
     out = Path(settings.output)
@@ -161,8 +171,15 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
     try:
         with job_lock(out, timeout=lock_timeout):
             state = load_state(out, now=now)
-            notes = tuple(state.notes)
-            changed = state.forget_done() or state.migrated  # done meanwhile (e.g. `secor send`); old layout
+            # written while the clock was ahead: set aside, told once
+            told = drop_future(state, now, lambda m: pack_time(settings, m) <= now)
+            told += settle_attempts(state, now)  # an attempt a killed run left "sending"
+            trusted, jump = trusted_time(state, now, uptime() if uptime else None)
+            told += [jump] if jump else []
+            for line in told:
+                log.warning(line)
+            notes = (*state.notes, *told)
+            changed = state.forget_done() or state.migrated or bool(told)  # done meanwhile; old layout; told
             if state.installed_month is None:
                 state.installed_month, state.installed_at = month_of(now), now
                 log.info("first run: packs start with %s", first_pack_month(state, now))
@@ -170,8 +187,17 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
             if changed:
                 save_state(out, state)
             runner = Runner(settings, state, now, jobs, out)
-            for job in due_work(state, now, settings):
+            work = due_work(state, now, settings, trusted)
+            for i, job in enumerate(work):
+                if stop is not None and stop(job):
+                    left = ", ".join(map(str, work[i:]))
+                    line = f"stopped before starting: {left}; done at the next start."
+                    log.warning(line)
+                    notes = (*notes, line)
+                    break
                 runner.run(job)
+            if stop is not None:
+                stop(None)  # no job running any more
             return RunReport(now, False, tuple(runner.outcomes), notes)
     except LockBusy:
         log.info("another secor run holds the lock; nothing done at %s", now.isoformat(timespec="minutes"))
@@ -204,6 +230,7 @@ class Scheduler:
         self._stop = threading.Event()
         self._schedule = schedule.Scheduler()
         self.ticks = 0
+        self.current: Job | None = None  # the job running now, for the messages on Ctrl-C
 
     def now(self) -> datetime:
         return local_now(self.settings, self.clock() if self.clock else None)
@@ -212,7 +239,8 @@ class Scheduler:
         """One check; never raises (an unexpected error is logged and the next tick tries again)."""
         self.ticks += 1
         try:
-            report = run_once(self.settings, self.now(), self.jobs, out_dir=self.out_dir)
+            report = run_once(self.settings, self.now(), self.jobs, out_dir=self.out_dir,
+                              uptime=real_uptime if self.clock is None else None, stop=self._before_job)
         except SecorError as exc:
             log.error("scheduler tick failed: %s", exc.message)
             return None
@@ -222,10 +250,17 @@ class Scheduler:
         self.reports.append(report)
         return report
 
+    def _before_job(self, job: Job | None) -> bool:
+        """Asked by run_once before each job: True once a stop was asked (nothing new is started)."""
+        self.current = None if self._stop.is_set() else job
+        return self._stop.is_set()
+
     def stop(self, *_: Any) -> None:
-        """Ask the loop to exit after the current job."""
+        """Ask the loop to exit after the current job; no job is started after this."""
         if not self._stop.is_set():
-            log.info("stopping after the current job")
+            doing = f" ({self.current})" if self.current else ""
+            log.info("stopping after the current job%s; nothing new is started (press Ctrl-C again to stop now)",
+                     doing)
         self._stop.set()
 
     @property
@@ -265,5 +300,11 @@ class Scheduler:
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         log.info("received %s", signal.Signals(signum).name)
+        if self._stop.is_set():  # the second one: stop now
+            job = self.current
+            redo = (f"{job} is abandoned and redone at the next start" if job and job.kind != "mail" else
+                    f"{job} is abandoned; it is reported as 'may have been sent' and not sent again by itself"
+                    if job else "no job was running")
+            log.warning("stopping now: %s", redo)
+            raise KeyboardInterrupt
         self.stop()
-        signal.signal(signum, signal.SIG_DFL)  # a second Ctrl-C ends at once

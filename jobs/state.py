@@ -40,6 +40,9 @@ STATE_FILE = "secor-state.json"
 LOCK_FILE = "secor.lock"
 VERSION = 1
 JOB_KINDS = ("sync", "pack", "mail")
+# A month's mail record goes "sending" (on disk before the message goes out) -> "sent", or -> "may have been
+# sent" when the outcome is unknown (killed meanwhile, the answer to the message lost, the state not saved after).
+SENDING, SENT, MAYBE_SENT = "sending", "sent", "may have been sent"
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _OLD_ERROR = re.compile(r"^(pack|mail) (\d{4}-(?:0[1-9]|1[0-2])):")  # the month in an old per-kind entry
 
@@ -112,6 +115,8 @@ class State:
     last_sync_ok: datetime | None = None
     jobs: dict[str, JobHealth] = field(default_factory=dict)  # "sync", "pack YYYY-MM", "mail YYYY-MM"
     alerts: dict[str, datetime] = field(default_factory=dict)  # kind -> when the office was told it keeps failing
+    clock: dict[str, Any] = field(default_factory=dict)  # {boot_id, boot, wall} of the last run (jobs.clock)
+    future: dict[str, dict[str, Any]] = field(default_factory=dict)  # "pack 2026-11" -> entry dated in the future
     notes: list[str] = field(default_factory=list)  # what load_state had to repair, for the log
     migrated: bool = field(default=False, compare=False, repr=False)  # read from an older layout: save it again
 
@@ -146,6 +151,8 @@ class State:
             "last_sync_ok": _iso(self.last_sync_ok),
             "jobs": {k: v.to_dict() for k, v in sorted(self.jobs.items())},
             "alerts": {k: _iso(v) for k, v in sorted(self.alerts.items())},
+            "clock": self.clock,
+            "future": self.future,
         }
 
     @classmethod
@@ -166,8 +173,9 @@ class State:
         last_sync = data.get("last_sync") or {}
         jobs = data.get("jobs") or {}
         alerts = data.get("alerts") or {}
-        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts)):
-            raise TypeError("bad 'last_sync', 'jobs' or 'alerts'")
+        clock, future = data.get("clock") or {}, data.get("future") or {}
+        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts, clock, future)):
+            raise TypeError("bad 'last_sync', 'jobs', 'alerts', 'clock' or 'future'")
         state = cls(
             installed_month=installed,
             installed_at=_dt(data.get("installed_at")),
@@ -176,6 +184,8 @@ class State:
             last_sync=dict(last_sync),
             last_sync_ok=_dt(data.get("last_sync_ok")),
             alerts={str(k): v for k, v in ((k, _dt(v)) for k, v in alerts.items()) if v is not None},
+            clock=dict(clock),
+            future={str(k): v for k, v in future.items() if isinstance(v, dict)},
         )
         for key, entry in jobs.items():
             state._add_job(str(key), entry)
@@ -199,6 +209,27 @@ class State:
             key = f"{key} {found.group(2)}"
             log.info("state: moved the old '%s' failure record to '%s'", kind, key)
         self.jobs[key] = health
+
+
+def maybe_sent_text(month: str, why: str) -> str:
+    """What the office is told, once, about a month whose email may have been sent."""
+    return (f"the {month} pack email MAY HAVE BEEN SENT ({why}); it is not sent again by itself. "
+            f"If the owner did not get it, send it again with `secor send --month {month}` "
+            "(same Message-ID: a second copy shows as one message).")
+
+
+def settle_attempts(state: State, now: datetime) -> list[str]:
+    """Under the lock, a record still "sending" is an attempt whose process died or could not save after: it
+    becomes "may have been sent". Returns the lines to tell the office, once per month (then marked told)."""
+    told: list[str] = []
+    for month, record in sorted(state.mailed.items()):
+        status = record.get("status")
+        if status == SENDING:
+            record.update(status=MAYBE_SENT, error="interrupted after it started, or the result was not saved")
+        if record.get("status") == MAYBE_SENT and not record.get("told"):
+            record["told"] = now.isoformat()
+            told.append(maybe_sent_text(month, str(record.get("error") or "outcome unknown")))
+    return told
 
 
 def packs_on_disk(out_dir: str | Path) -> dict[str, Path]:
@@ -226,7 +257,8 @@ def load_state(out_dir: str | Path, *, now: datetime | None = None) -> State:
         return _start_afresh(out_dir, path, now, exc)
     try:
         return State.from_dict(json.loads(raw.decode("utf-8")))
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # UnicodeDecodeError is a ValueError
+    # UnicodeDecodeError is a ValueError; deeply nested JSON raises RecursionError
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
         return _start_afresh(out_dir, path, now, exc)
 
 

@@ -38,14 +38,23 @@ def today_in(settings: Settings) -> date:
 
 
 def read_and_audit(settings: Settings, as_of: date, source: Source | None = None,
-                   timings: dict[str, float] | None = None) -> tuple[Dataset, Findings]:
-    """Read the source and run the engine; shared by the sync and pack jobs."""
+                   timings: dict[str, float] | None = None, *, seen_in: str | Path | None = None,
+                   ) -> tuple[Dataset, Findings]:
+    """Read the source and run the engine; shared by the sync and pack jobs.
+
+    ``seen_in`` (scheduled runs): compare with what the last complete read saw there (:mod:`jobs.seen`); a
+    table or file missing since makes the read incomplete (``dataset.source_problems``).
+    """
     timings = timings if timings is not None else {}
     source = source or open_source(settings)
     t0 = time.perf_counter()
     workbook = source.read()
     t1 = time.perf_counter()
     dataset = normalise(workbook, settings)
+    if seen_in is not None:
+        from .seen import with_seen
+
+        dataset = with_seen(seen_in, workbook, dataset, datetime.now(settings.zone), settings)
     t2 = time.perf_counter()
     findings = audit(dataset, settings, as_of)
     t3 = time.perf_counter()
@@ -54,14 +63,19 @@ def read_and_audit(settings: Settings, as_of: date, source: Source | None = None
 
 
 def run_sync(settings: Settings, *, as_of: date | None = None, out_dir: str | Path | None = None,
-             source: Source | None = None) -> SyncResult:
-    """One sync: dashboards to ``out_dir/dashboard.xlsx`` (local) or to the office spreadsheet (Google)."""
+             source: Source | None = None, remember: bool = False) -> SyncResult:
+    """One sync: dashboards to ``out_dir/dashboard.xlsx`` (local) or to the office spreadsheet (Google).
+
+    ``remember`` (scheduled runs): a table or file seen at the last complete read and missing now makes the
+    read incomplete (:mod:`jobs.seen`).
+    """
     from pipeline.outputs.dashboard import dashboard_sheets
 
     as_of = as_of or today_in(settings)
     source = source or open_source(settings)
     timings: dict[str, float] = {}
-    dataset, findings = read_and_audit(settings, as_of, source, timings)
+    out = Path(out_dir or settings.output)
+    dataset, findings = read_and_audit(settings, as_of, source, timings, seen_in=out if remember else None)
     t0 = time.perf_counter()
     generated_at = datetime.now(settings.zone)
     sheets = dashboard_sheets(findings, dataset.status, generated_at, source.describe())
@@ -70,7 +84,6 @@ def run_sync(settings: Settings, *, as_of: date | None = None, out_dir: str | Pa
     else:
         from pipeline.outputs.xlsx import write_dashboard
 
-        out = Path(out_dir or settings.output)
         written = (str(write_dashboard(sheets, out / "dashboard.xlsx")),)
     timings["write"] = time.perf_counter() - t0
     return SyncResult(dataset, findings, written, timings)

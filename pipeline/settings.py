@@ -120,6 +120,7 @@ class EmailSettings:
     password_env: str = "SECOR_SMTP_PASSWORD"
     ca_file: str = ""  # extra CA bundle to trust (self-signed relay); system CAs otherwise
     timeout_seconds: float = 30.0
+    data_timeout_seconds: float = 600.0  # wait for the answer to the message itself (RFC 5321: 10 minutes)
 
 
 @dataclass(frozen=True)
@@ -343,6 +344,7 @@ def _validate(settings: Settings) -> None:
                          ("google.max_attempts", settings.google.max_attempts),
                          ("google.max_retry_seconds", settings.google.max_retry_seconds),
                          ("email.timeout_seconds", settings.email.timeout_seconds),
+                         ("email.data_timeout_seconds", settings.email.data_timeout_seconds),
                          ("audit.lookback_months", settings.audit.lookback_months)):
         _positive(where, value)
     hh, _, mm = settings.schedule.sync_at.partition(":")

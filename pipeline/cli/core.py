@@ -33,22 +33,27 @@ def sync(source: str | None, as_of: str | None, out: str | None, config: str | N
 @click.command()
 @source_option
 @config_option
-def doctor(source: str | None, config: str | None) -> None:
+@out_option
+def doctor(source: str | None, config: str | None, out: str | None) -> None:
     """Say, table by table, what was found, which required columns are missing and how many rows each has.
 
     Exits 1 when a table or a required column is missing.
     """
+    from jobs.seen import seen_lines
+
     from ..normalise import normalise
     from ..outputs.summary import doctor_text
     from ..sources import open_source
 
-    settings = settings_for(config, source)
+    settings = settings_for(config, source, out)
     src = open_source(settings)
     workbook = src.read()
     dataset = normalise(workbook, settings)
     access = src.access_lines() if hasattr(src, "access_lines") and not workbook.problems else []
     text, ok = doctor_text(src.describe(), workbook, dataset, access, settings)
     click.echo(text)
+    for line in seen_lines(settings.output, workbook, dataset):  # what the scheduled runs expect (jobs.seen)
+        click.echo(line)
     raise SystemExit(0 if ok else 1)
 
 

@@ -23,7 +23,8 @@ def run(config: str | None, once: bool, source: str | None, out: str | None) -> 
     ([email] alerts_to) is emailed once. A sync that could not read every file counts as
     failed. Logs go to stderr and to
     OUT/logs/secor.log; state and lock live in OUT/state/. Stop with Ctrl-C or SIGTERM:
-    the current job finishes first.
+    the current job finishes first and nothing new is started (what was not started is done
+    at the next start); a second Ctrl-C stops at once.
 
     With --once: one pass, then exit (1 if a job failed, 0 otherwise, also when another
     run holds the lock). See docs/scheduling.md for systemd and cron.
@@ -38,7 +39,11 @@ def run(config: str | None, once: bool, source: str | None, out: str | None) -> 
         for line in report.lines():
             click.echo(line)
         raise SystemExit(0 if report.ok else 1)
-    Scheduler(settings).run()
+    try:
+        Scheduler(settings).run()
+    except KeyboardInterrupt:  # the second Ctrl-C: the log said what is abandoned
+        click.echo("Stopped.", err=True)
+        raise SystemExit(130) from None
 
 
 @click.command()
@@ -66,6 +71,41 @@ def send(month: str, config: str | None, out: str | None, dry_run: bool) -> None
     click.echo(f"Sent the {month} pack to {result.message['To']}.")
 
 
+@click.command()
+@click.argument("name")
+@config_option
+@out_option
+def forget(name: str, config: str | None, out: str | None) -> None:
+    """Confirm that a table or a file/spreadsheet was removed on purpose.
+
+    The scheduled sync and pack expect every table and file the last complete read saw
+    (OUT/sources-seen.json; `secor doctor` lists them); one missing makes the read INCOMPLETE
+    and no pack is made. NAME is the table (e.g. "Toolbox Talk" or toolbox_talk) or the file
+    or spreadsheet name (e.g. "form-responses.xlsx") to stop expecting.
+    """
+    from jobs.seen import forget as forget_seen
+
+    settings = settings_for(config, None, out)
+    what = forget_seen(settings.output, name)
+    click.echo(f"Forgot {what}: the scheduled runs no longer expect it.")
+
+
+@click.command()
+@config_option
+@out_option
+def status(config: str | None, out: str | None) -> None:
+    """What the scheduler's state says: each month packed and mailed (or "may have been sent", with how to
+    send it again), failing jobs and their next attempt, entries set aside because the clock was ahead, and
+    the tables and files the scheduled runs expect. Changes nothing."""
+    from jobs.status import status_lines
+
+    settings = settings_for(config, None, out)
+    for line in status_lines(settings.output):
+        click.echo(line)
+
+
 def register(group: click.Group) -> None:
     group.add_command(run)
     group.add_command(send)
+    group.add_command(forget)
+    group.add_command(status)

@@ -9,6 +9,7 @@ names: it is never read from the config file, stored, or logged.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
@@ -282,7 +283,17 @@ def build_pack_message(settings: Settings, findings: Any, pdf_path: str | Path, 
     msg.set_content(pack_text(headline, month, pdf.name))
     msg.add_alternative(pack_html(headline, month, pdf.name), subtype="html")
     msg.add_attachment(data, maintype="application", subtype="pdf", filename=pdf.name)
+    # Stable for this pack: a re-send (`secor send`) of the same PDF carries the same Message-ID, so mail
+    # programs show one message; a pack made again (other bytes) is a new message.
+    msg.replace_header("Message-ID", pack_message_id(settings, month, data))
     return msg
+
+
+def pack_message_id(settings: Settings, month: str, pdf: bytes) -> str:
+    """``<secor-pack-2026-10-<12 hex of the PDF's SHA-256>.<company>@<sender domain>>``: the same for the same pack."""
+    slug = re.sub(r"[^a-z0-9]+", "-", settings.company.lower()).strip("-")[:16].strip("-") or "company"
+    domain = re.sub(r"[^A-Za-z0-9.-]", "", _sender(settings.email).rpartition("@")[2]) or "localhost"
+    return f"<secor-pack-{month}-{hashlib.sha256(pdf).hexdigest()[:12]}.{slug}@{domain}>"
 
 
 # --------------------------------------------------------------------------- the office's alert
@@ -356,10 +367,48 @@ def tls_context(cfg: EmailSettings) -> ssl.SSLContext:
                          fix="Point it to a PEM file with the mail server's CA certificate.") from None
 
 
+class MaybeSent(SecorError):
+    """The server received the whole message (the final dot) but its answer never came: it may have been
+    delivered (RFC 1047). Never retried by itself; ``secor send --month`` sends it again on purpose."""
+
+
+class _Data:
+    """``SMTP.data`` that knows when the final dot went out and waits ``[email] data_timeout_seconds`` for
+    the server's answer to it (RFC 5321 4.5.3.2.6 recommends 10 minutes: the server may be scanning it)."""
+
+    def __init__(self, smtp: smtplib.SMTP, data_timeout: float, normal_timeout: float) -> None:
+        self.smtp, self.data_timeout, self.normal_timeout = smtp, data_timeout, normal_timeout
+        self.dot_sent = False
+
+    def __call__(self, msg: bytes | str) -> tuple[int, bytes]:
+        smtp = self.smtp
+        smtp.putcmd("data")
+        code, reply = smtp.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        data = msg.encode("ascii") if isinstance(msg, str) else msg
+        data = re.sub(rb"(?m)^\.", b"..", data)
+        if not data.endswith(b"\r\n"):
+            data += b"\r\n"
+        smtp.send(data + b".\r\n")
+        self.dot_sent = True  # from here on, a lost answer means "may have been delivered"
+        if smtp.sock is not None:
+            smtp.sock.settimeout(self.data_timeout)
+        try:
+            answer = smtp.getreply()
+        finally:
+            if smtp.sock is not None:
+                smtp.sock.settimeout(self.normal_timeout)
+        self.dot_sent = False  # answered: accepted or refused, the outcome is known
+        return answer
+
+
 def send_message(settings: Settings, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
     """Send over SMTP as ``[email]`` says; every failure becomes one clear SecorError.
 
     Returns the recipients the server refused while accepting the others (logged as a warning).
+    Raises :class:`MaybeSent` when the whole message went out but the server's answer to it was lost
+    (timeout after ``data_timeout_seconds``, connection closed): the outcome is unknown.
     """
     cfg = settings.email
     security = cfg.security.strip().lower()
@@ -393,7 +442,21 @@ def send_message(settings: Settings, message: EmailMessage) -> dict[str, tuple[i
                 stage = "login"
                 smtp.login(cfg.username, password)
             stage = "send"
-            refused = smtp.send_message(message)
+            data = _Data(smtp, cfg.data_timeout_seconds, cfg.timeout_seconds)
+            smtp.data = data  # type: ignore[method-assign]
+            try:
+                refused = smtp.send_message(message)
+            except OSError as exc:  # SMTPServerDisconnected and TimeoutError are OSErrors
+                if not data.dot_sent:
+                    raise
+                timed_out = isinstance(exc, TimeoutError) or "timed out" in str(exc)  # smtplib rewraps the timeout
+                what = (f"no answer within {cfg.data_timeout_seconds:g} seconds" if timed_out
+                        else "the connection was closed before the answer")
+                raise MaybeSent(
+                    f"the mail server {where} received the whole email but did not confirm it ({what}); "
+                    "it may have been delivered.",
+                    fix="It is not sent again by itself. Ask the recipient; to send it again on purpose use "
+                        "`secor send --month YYYY-MM`.") from None
             stage = "sent"  # the server has accepted the message: nothing after this may count as a failure
         finally:
             _quit(smtp, where, sent=stage == "sent")

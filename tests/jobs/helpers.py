@@ -3,6 +3,7 @@ a small real PDF, findings without an engine run, and fast job functions for the
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
@@ -80,6 +81,8 @@ class Handler:
     drop_on_data: bool = False
     reject: set[str] = field(default_factory=set)  # recipients answered with 550
     quit_reply: str = "221 Bye"  # e.g. "421 ..." : a server that answers QUIT badly after accepting the message
+    answer_delay: float = 0.0  # keeps the message, then waits this long before answering the final dot
+    quit_delay: float = 0.0  # a server slow to answer QUIT (after it accepted the message)
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Envelope, address: str,
                           rcpt_options: list[str]) -> str:
@@ -89,6 +92,8 @@ class Handler:
         return "250 OK"
 
     async def handle_QUIT(self, server: Any, session: Any, envelope: Envelope) -> str:
+        if self.quit_delay:
+            await asyncio.sleep(self.quit_delay)
         return self.quit_reply
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Envelope) -> str:
@@ -96,6 +101,8 @@ class Handler:
             server.transport.abort()
             return "421 gone"
         self.messages.append(envelope)
+        if self.answer_delay:
+            await asyncio.sleep(self.answer_delay)
         return "250 OK"
 
 

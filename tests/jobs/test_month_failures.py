@@ -305,3 +305,23 @@ def test_the_scheduler_keeps_ticking_past_a_month_that_fails(tmp_path: Path) -> 
         ("sync", True), ("pack 2026-12", True), ("mail 2026-12", False), ("pack 2027-01", True),
         ("mail 2027-01", True)]
     assert time.perf_counter() - t0 < 10
+
+
+class NativePanic(BaseException):
+    """Like pyo3's PanicException: a BaseException that ``except Exception`` lets through."""
+
+
+def test_a_base_exception_from_a_job_is_recorded_and_backed_off_like_any_failure(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    fake = FakeJobs(tmp_path / "out")
+
+    def pack(s: Settings, month: str) -> Any:
+        raise NativePanic("calamine: capacity overflow")
+
+    now = datetime(2027, 1, 15, 6, 5, tzinfo=EDM)
+    report = run_once(settings, now, Jobs(sync=fake.sync, pack=pack, send=fake.send))
+    outcomes = {str(o.job): o for o in report.outcomes}
+    assert not outcomes["pack 2026-12"].ok and "NativePanic: calamine: capacity overflow" in (
+        outcomes["pack 2026-12"].error or "")
+    health = load_state(tmp_path / "out").health("pack 2026-12")
+    assert health.failures == 1 and health.retry_at is not None

@@ -113,3 +113,12 @@ def test_a_state_file_that_cannot_be_read_is_kept_aside_like_a_corrupt_one(
     state = load_state(tmp_path, now=NOW)
     assert state == State(notes=state.notes) and "Permission denied" in state.notes[0]
     assert path.with_name("secor-state.json.corrupt-20261121T060500").is_file()
+
+
+def test_a_deeply_nested_state_file_is_kept_aside_instead_of_crashing_every_run(tmp_path: Path) -> None:
+    path = state_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")  # RecursionError in json.loads
+    state = load_state(tmp_path, now=NOW)
+    assert state.packs == {} and any("could not be read" in n for n in state.notes)
+    assert list(path.parent.glob("secor-state.json.corrupt-*"))

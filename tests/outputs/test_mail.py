@@ -17,6 +17,7 @@ from pipeline.checks.audit import SELF_ASSESSMENT_NOTE
 from pipeline.errors import SecorError
 from pipeline.outputs.mail import (
     Headline,
+    MaybeSent,
     build_alert_message,
     build_pack_message,
     message_bytes,
@@ -197,13 +198,42 @@ def test_refused_connection_is_a_clear_error(tmp_path: Path, pdf: Path, password
         send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
 
 
-def test_server_dropping_mid_send_is_a_clear_error(tmp_path: Path, pdf: Path, password: str) -> None:
+def test_server_dropping_after_the_whole_message_may_have_delivered_it(tmp_path: Path, pdf: Path,
+                                                                        password: str) -> None:
+    """The connection closes after the final dot, before the answer: the server may have kept it (RFC 1047)."""
     with smtp_server(tmp_path, drop_on_data=True) as server:
         settings = server.settings(tmp_path)
-        with pytest.raises(SecorError) as err:
+        with pytest.raises(MaybeSent) as err:
             send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
-        assert not server.handler.messages
-    assert "during sending" in str(err.value) and "not sent" in str(err.value)
+    assert "may have been delivered" in str(err.value) and "not sent again by itself" in str(err.value)
+
+
+def test_an_answer_to_the_message_later_than_the_command_timeout_is_waited_for(
+        tmp_path: Path, pdf: Path, password: str) -> None:
+    """RFC 5321 4.5.3.2.6: the answer to the final dot may take minutes; [email] data_timeout_seconds."""
+    with smtp_server(tmp_path) as server:
+        server.handler.answer_delay = 1.5
+        settings = server.settings(tmp_path, timeout_seconds=0.5, data_timeout_seconds=5.0)
+        send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
+        assert len(server.handler.messages) == 1
+
+
+def test_no_answer_to_the_message_within_the_data_timeout_is_may_have_been_sent(
+        tmp_path: Path, pdf: Path, password: str) -> None:
+    with smtp_server(tmp_path) as server:
+        server.handler.answer_delay = 2.0  # commits first, answers late
+        settings = server.settings(tmp_path, data_timeout_seconds=0.5)
+        with pytest.raises(MaybeSent, match="no answer within 0.5 seconds"):
+            send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
+        assert len(server.handler.messages) == 1
+
+
+def test_the_pack_message_id_is_the_same_for_the_same_pack_and_new_for_a_new_one(tmp_path: Path, pdf: Path) -> None:
+    first = build_pack_message(_settings(), make_findings(), pdf, "2026-10")["Message-ID"]
+    assert build_pack_message(_settings(), make_findings(), pdf, "2026-10")["Message-ID"] == first
+    assert first.startswith("<secor-pack-2026-10-") and first.endswith("@acme.example>")
+    pdf.write_bytes(pdf_bytes(3))  # the pack made again
+    assert build_pack_message(_settings(), make_findings(), pdf, "2026-10")["Message-ID"] != first
 
 
 def test_untrusted_certificate_is_refused(tmp_path: Path, pdf: Path, password: str) -> None:
