@@ -19,7 +19,9 @@ from ..errors import SecorError
 MAX_UNPACKED_BYTES = 1 << 30  # 1 GiB: 50,000 form responses unpack to about 60 MB
 MAX_CELLS = 10_000_000  # per tab, from A1 to its farthest filled cell: about 1 GB in memory
 _CHUNK = 1 << 20
-# A cell with content: <c r="B12" ...> followed by a child element; a self-closing <c .../> has only a style.
+# Any cell reference (fast); and a cell with content: <c r="B12" ...> not self-closing (a <c .../> has
+# only a style, which the reader does not allocate). The precise one runs only when the fast one alarms.
+_ANY_CELL = re.compile(rb' r="([A-Z]{1,3})(\d{1,7})"')
 _CELL = re.compile(rb'<c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(?<!/)>')
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -81,19 +83,26 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _extent(archive: zipfile.ZipFile, part: str) -> TabExtent:
+def _extent(archive: zipfile.ZipFile, part: str, pattern: re.Pattern[bytes] = _ANY_CELL) -> TabExtent:
     rows = cols = 0
     tail = b""
+    seen_letters: set[bytes] = set()
     with archive.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
+        while True:
+            chunk = stream.read(_CHUNK)
             data = tail + chunk
-            last_end = 0
-            for m in _CELL.finditer(data):
-                cols = max(cols, column_number(m.group(1).decode()))
-                rows = max(rows, int(m.group(2)))
-                last_end = m.end()
-            # Keep the end of the chunk, where a cell tag may be cut in two.
-            tail = data[max(last_end, len(data) - 256):]
+            # Up to the last cell tag, which may be cut in two; the rest waits for the next chunk.
+            cut = data.rfind(b"<c ") if chunk else len(data)
+            cut = len(data) if cut <= 0 else cut
+            found = pattern.findall(data, 0, cut)  # C speed: a tab can hold a million cells
+            if found:
+                # Rows are written in order, so the last cell holds the farthest row so far.
+                rows = max(rows, int(found[-1][1]))
+                seen_letters.update(letters for letters, _ in found)
+            tail = data[cut:]
+            if not chunk:
+                break
+    cols = max((column_number(x.decode()) for x in seen_letters), default=0)
     return TabExtent(rows, cols, f"{_letters(cols)}{rows}" if rows else "A1")
 
 
@@ -106,7 +115,12 @@ def tab_extents(path: Path) -> dict[str, TabExtent]:
                 parts = _sheet_parts(archive)
             except (KeyError, ElementTree.ParseError):
                 return {}  # not laid out as Excel lays it out: the reader says what is wrong
-            return {name: _extent(archive, part) for name, part in parts.items() if part in archive.namelist()}
+            extents = {}
+            for name, part in parts.items():
+                if part in archive.namelist():
+                    extent = _extent(archive, part)
+                    extents[name] = _extent(archive, part, _CELL) if extent.cells > MAX_CELLS else extent
+            return extents
     except zipfile.BadZipFile:
         return {}  # the reader gives the precise message
 

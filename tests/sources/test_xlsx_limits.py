@@ -60,3 +60,13 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path: Path, monkeypatch
     assert any("'bomb.xlsx' unpacks to 16 MB" in p for p in wb.problems)
     assert ("bomb.xlsx", "could not be read") in wb.opened
     assert "Workers" in wb.names()  # the other workbook is still read
+
+
+def test_styled_empty_cells_far_away_do_not_count(tmp_path: Path) -> None:
+    """Formatting down to the last row is no reason to refuse a tab: the reader skips cells without a value."""
+    path = stray_cell_book(tmp_path / "office.xlsx", "B2")
+    book = openpyxl.load_workbook(path)
+    book["Notes"]["XFD1048576"].style = "Good"
+    book.save(path)
+    assert tab_extents(path)["Notes"].farthest == "B2"
+    assert LocalSource(tmp_path).read().problems == ()
