@@ -16,8 +16,16 @@ from pathlib import Path
 
 from pipeline.checks import Findings
 from pipeline.errors import SecorError
-from pipeline.outputs.files import write_atomic
-from pipeline.outputs.pack import Month, build_context, machine_files, parse_month, render, render_html
+from pipeline.outputs.files import write_atomic, write_lines_atomic
+from pipeline.outputs.pack import (
+    Month,
+    build_context,
+    machine_files,
+    parse_month,
+    record_files,
+    render,
+    render_html,
+)
 from pipeline.outputs.pack.month import previous_month
 from pipeline.settings import Settings
 from pipeline.sources import Source
@@ -31,7 +39,7 @@ class PackResult:
 
     month: str  # "2026-10"
     pdf: Path
-    files: tuple[Path, ...]  # the PDF first, then findings.json and the CSVs
+    files: tuple[Path, ...]  # the PDF first, then findings.json, the CSVs and records-<form>.csv
     findings: Findings
     pages: int
     seconds: float
@@ -91,6 +99,8 @@ def run_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | No
     written = [write_atomic(folder / pdf_name(settings.company, m), document.pdf)]
     for name, text in machine_files(findings, m, generated_at).items():
         written.append(write_atomic(folder / name, text.encode("utf-8")))
+    for name, lines in record_files(dataset, m, min(findings.as_of, m.last)).items():
+        written.append(write_lines_atomic(folder / name, lines))  # streamed: a long month is never whole text
     return PackResult(m.key, written[0], tuple(written), findings, document.pages, time.perf_counter() - t0)
 
 

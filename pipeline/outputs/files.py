@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,6 +61,16 @@ def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file (fsynced) and a rename."""
     with replacing(path) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return path
+
+
+def write_lines_atomic(path: Path, chunks: Iterable[str]) -> Path:
+    """Write text chunks (UTF-8) to ``path`` as they come, through a temporary file and a rename."""
+    with replacing(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        for chunk in chunks:
+            fh.write(chunk)
         fh.flush()
         os.fsync(fh.fileno())
     return path

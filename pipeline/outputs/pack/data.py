@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 import pandas as pd
@@ -84,14 +86,23 @@ def _csv_cell(value: object) -> object:
     return v
 
 
-def frame_csv(frame: pd.DataFrame) -> str:
-    """A frame as CSV text (header row first), formula-like text guarded."""
+def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """CSV text one row at a time (header first), formula-like text guarded, made UTF-8 encodable.
+
+    A generator, so a list of 200,000 records is written as it is read, never held whole as text.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        writer.writerow([_csv_cell(v) for v in row])
-    return buf.getvalue()
+    for i, row in enumerate(chain([columns], rows)):
+        writer.writerow(list(row) if i == 0 else [_csv_cell(v) for v in row])
+        yield encodable(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
+
+
+def frame_csv(frame: pd.DataFrame) -> str:
+    """A frame as CSV text (header row first), formula-like text guarded."""
+    return "".join(csv_lines(list(frame.columns), frame.itertuples(index=False)))
 
 
 def machine_files(findings: Findings, month: Month, generated_at: datetime) -> dict[str, str]:
