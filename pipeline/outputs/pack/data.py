@@ -1,8 +1,10 @@
 """The pack's machine-readable files: findings.json and one CSV per table. Pure: names -> text.
 
-The CSVs have the Dashboard tabs' columns. A text cell that a spreadsheet would
-read as a formula (starts with = + - @) gets a leading apostrophe, the usual
-guard for CSV files that people open in Excel; findings.json keeps values as they are.
+The CSVs have the Dashboard tabs' columns. Every text field is quoted, and a formula
+prefix (= + - @ tab CR) gets an apostrophe before it, at the start of the field AND after
+any , ; or tab inside it: an Excel whose list separator is ';' (French Canada, most of
+Europe) splits ``brake leak;=cmd|' /C calc'!A0`` into two cells and would run the second
+one. findings.json keeps values as they are.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import chain
@@ -22,7 +25,6 @@ from ..cleaning import encodable
 from ..dashboard import (
     certifications_frame,
     deficiencies_frame,
-    is_formula_like,
     issues_frame,
     plain_value,
     readiness_frame,
@@ -73,6 +75,16 @@ def findings_json(findings: Findings, month: Month, generated_at: datetime) -> s
                       default=_json_value) + "\n"
 
 
+FORMULA_PREFIXES = "=+-@\t\r"
+# A formula prefix at the start, or after a delimiter or line break some reader splits on (spaces between allowed).
+_FORMULA_AT = re.compile(r"(^|[,;\t\r\n])( *)(?=[=+\-@\t\r])")
+
+
+def guard_formulas(value: str) -> str:
+    """``brake leak;=cmd`` -> ``brake leak;'=cmd``: no cell a spreadsheet could cut from it starts a formula."""
+    return _FORMULA_AT.sub(r"\1\2'", value)
+
+
 def _csv_cell(value: object) -> object:
     v = plain_value(value)
     if v is None:
@@ -81,8 +93,8 @@ def _csv_cell(value: object) -> object:
         return v.isoformat(sep=" ", timespec="seconds")
     if hasattr(v, "isoformat"):
         return v.isoformat()  # type: ignore[union-attr]
-    if isinstance(v, str) and is_formula_like(v):
-        return "'" + v
+    if isinstance(v, str):
+        return guard_formulas(v)
     return v
 
 
@@ -92,7 +104,8 @@ def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Itera
     A generator, so a list of 200,000 records is written as it is read, never held whole as text.
     """
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    # Every text field quoted (numbers stay numbers), so a delimiter inside one never splits it.
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     for i, row in enumerate(chain([columns], rows)):
         writer.writerow(list(row) if i == 0 else [_csv_cell(v) for v in row])
         yield encodable(buf.getvalue())

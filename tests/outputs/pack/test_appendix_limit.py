@@ -63,4 +63,4 @@ def test_the_record_files_are_made_row_by_row() -> None:
     files = record_files(company_dataset(), Month(2026, 10), Month(2026, 10).last)
     lines = files["records-flha.csv"]
     assert iter(lines) is lines  # a generator, not a whole text
-    assert next(lines).startswith("ID,Date,Worker")
+    assert next(lines).startswith('"ID","Date","Worker"')

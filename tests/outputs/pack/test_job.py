@@ -21,8 +21,9 @@ from .conftest import FakeSource, outline_titles, pdf_text
 from .fixtures import company_records
 
 CSVS = ("certifications.csv", "deficiencies.csv", "readiness.csv", "data-issues.csv")
-RECORDS = tuple(f"records-{form}.csv" for form in ("flha", "pre-start-defects", "workplace-inspections", "toolbox-talks",
-                                                  "incidents", "orientations", "corrective-actions"))
+FORMS = ("flha", "pre-start-defects", "workplace-inspections", "toolbox-talks", "incidents", "orientations",
+         "corrective-actions")
+RECORDS = tuple(f"records-{form}.csv" for form in FORMS)
 
 
 @pytest.fixture(scope="module")
