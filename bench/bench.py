@@ -7,7 +7,10 @@ For each company size it generates the demo company, then measures:
 - the floor: a process that only starts Python, imports pandas and reads the same files with calamine;
 - in-process stage times of one sync: read, normalise, engine, write;
 - the monthly pack for the last full month: seconds and pages (WeasyPrint);
-- Google mode: Sheets API requests of one whole sync (read and write) against the test emulator.
+- Google mode: Sheets API requests of one whole sync (read and write) against the test emulator;
+- the pack's peak memory for a month of 20,000 and 200,000 FLHAs (`--pack-flhas`), as its own process:
+  the appendix prints APPENDIX_ROWS rows per form and streams the rest to records-<form>.csv, so this
+  grows with the records read, not with a PDF of every row.
 """
 
 from __future__ import annotations
@@ -85,6 +88,41 @@ def pack_figures(folder: Path) -> tuple[float, int] | None:
     return time.perf_counter() - t, result.pages
 
 
+def big_flha_company(n: int) -> Path:
+    """A small demo company whose October has ``n`` FLHAs (made once, kept in bench/data)."""
+    from pipeline.demo import generate_demo
+
+    folder = DATA / f"pack-flha-{n}"
+    if (folder / "flha.xlsx").exists():
+        return folder
+    generate_demo(folder, workers=10, months=3, seed=11, end=END)
+    import openpyxl
+
+    responses = folder / "form-responses.xlsx"
+    book = openpyxl.load_workbook(responses)
+    header = [c.value for c in book["FLHA"][1]]
+    del book["FLHA"]  # replaced by the big one below
+    book.save(responses)
+    big = openpyxl.Workbook(write_only=True)  # streamed: 200,000 rows without a sheet in memory
+    sheet = big.create_sheet("FLHA")
+    sheet.append(header)
+    for i in range(n):
+        day = date(2026, 10, 1 + i % 31)
+        sheet.append([f"{day:%Y-%m-%d} 07:{i % 60:02d}:00", day, f"Worker {i % 40}", f"Pad {i % 25}",
+                      "Hydrovac excavation", "line strike; sour gas near wellhead", "locates; H2S monitor",
+                      "Crew A, Crew B", f"Worker {i % 40}", "Dale Kowalski" if i % 3 else ""])
+    big.save(folder / "flha.xlsx")
+    return folder
+
+
+def pack_memory(n: int, repeat: int) -> dict[str, float]:
+    """Wall time and peak RSS of `secor pack` for a month with ``n`` FLHAs, as its own process."""
+    folder = big_flha_company(n)
+    secor = str(Path(sys.executable).parent / "secor")
+    return measure([secor, "pack", "--month", f"{END:%Y-%m}", "--source", str(folder),
+                    "--out", str(DATA / f"out-pack-flha-{n}")], repeat)
+
+
 def google_figures(folder: Path) -> tuple[int, float] | None:
     """Sheets API requests and seconds of one Google-mode sync, against the test emulator on 127.0.0.1."""
     try:
@@ -117,6 +155,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-pack", action="store_true")
     parser.add_argument("--no-google", action="store_true")
+    parser.add_argument("--pack-flhas", default="20000,200000",
+                        help="FLHAs in a month for the pack-memory figure, comma-separated ('' to skip)")
     args = parser.parse_args()
     from pipeline.demo import generate_demo
 
@@ -141,6 +181,10 @@ def main() -> None:
               f"{floor['wall']:>7.2f} {floor['peak_kb'] / 1024:>8.0f} {sync['wall'] / floor['wall']:>5.2f} | "
               f"{stages['read']:>5.2f} {stages['normalise']:>5.2f} {stages['engine']:>6.2f} {stages['write']:>5.2f} | "
               f"{pack_txt} | {google_txt}", flush=True)
+    for n in filter(None, args.pack_flhas.split(",")):
+        figures = pack_memory(int(n), 1)
+        print(f"pack of a month with {int(n):>7,} FLHAs: {figures['wall']:>6.1f} s, "
+              f"peak {figures['peak_kb'] / 1024:>6.0f} MB", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """The pack job: the monthly audit pack PDF and its machine-readable files for one month.
 
 Wiring only: read and audit as of the month's last day (``jobs.sync.read_and_audit``),
-then the pure builders of ``pipeline.outputs.pack``, then atomic writes to
-``OUT/packs/YYYY-MM/``.
+then the pure builders of ``pipeline.outputs.pack``, then the month's files built in
+``OUT/packs/.YYYY-MM.tmp-<pid>/`` and swapped in whole for ``OUT/packs/YYYY-MM/``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,16 @@ from pathlib import Path
 
 from pipeline.checks import Findings
 from pipeline.errors import SecorError
-from pipeline.outputs.files import write_atomic
-from pipeline.outputs.pack import Month, build_context, machine_files, parse_month, render, render_html
+from pipeline.outputs.files import replacing_folder, write_atomic, write_lines_atomic
+from pipeline.outputs.pack import (
+    Month,
+    build_context,
+    machine_files,
+    parse_month,
+    record_files,
+    render,
+    render_html,
+)
 from pipeline.outputs.pack.month import previous_month
 from pipeline.settings import Settings
 from pipeline.sources import Source
@@ -31,7 +39,7 @@ class PackResult:
 
     month: str  # "2026-10"
     pdf: Path
-    files: tuple[Path, ...]  # the PDF first, then findings.json and the CSVs
+    files: tuple[Path, ...]  # the PDF first, then findings.json, the CSVs and records-<form>.csv
     findings: Findings
     pages: int
     seconds: float
@@ -88,10 +96,15 @@ def run_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | No
     context = build_context(findings, dataset, m, generated_at=generated_at, settings=settings, engine=engine)
     document = render(render_html(context), engine, title=context.title)
     folder = pack_folder(out_dir or settings.output, m)
-    written = [write_atomic(folder / pdf_name(settings.company, m), document.pdf)]
-    for name, text in machine_files(findings, m, generated_at).items():
-        written.append(write_atomic(folder / name, text.encode("utf-8")))
-    return PackResult(m.key, written[0], tuple(written), findings, document.pages, time.perf_counter() - t0)
+    # Built beside the month's folder and swapped in whole: a kill never leaves a new PDF with old CSVs.
+    with replacing_folder(folder) as new:
+        names = [write_atomic(new / pdf_name(settings.company, m), document.pdf).name]
+        for name, text in machine_files(findings, m, generated_at).items():
+            names.append(write_atomic(new / name, text.encode("utf-8")).name)
+        for name, lines in record_files(dataset, m, min(findings.as_of, m.last)).items():
+            names.append(write_lines_atomic(new / name, lines).name)  # streamed: never the whole list as text
+    written = tuple(folder / name for name in names)
+    return PackResult(m.key, written[0], written, findings, document.pages, time.perf_counter() - t0)
 
 
 def bench_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | None = None,

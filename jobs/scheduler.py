@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import SecorError
+from pipeline.outputs.files import recover_folders
 from pipeline.settings import Settings
 
 from .clock import Uptime, drop_future, real_uptime, trusted_time
@@ -171,6 +172,8 @@ def run_once(settings: Settings, now: datetime | None = None, jobs: Jobs | None 
     try:
         with job_lock(out, timeout=lock_timeout):
             state = load_state(out, now=now)
+            for line in recover_folders(out / "packs"):  # a month's pack a killed run left half-swapped
+                log.warning(line)
             # written while the clock was ahead: set aside, told once
             told = drop_future(state, now, lambda m: pack_time(settings, m) <= now)
             told += settle_attempts(state, now)  # an attempt a killed run left "sending"

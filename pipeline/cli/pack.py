@@ -20,7 +20,8 @@ def pack(source: str | None, month: str | None, last_month: bool, out: str | Non
     Everything is computed as of the month's last day (today, for the month in
     progress). Writes OUT/packs/YYYY-MM/<company>-audit-pack-YYYY-MM.pdf with
     findings.json, certifications.csv, deficiencies.csv, readiness.csv and
-    data-issues.csv beside it, and prints the paths. Give --month or --last-month.
+    data-issues.csv beside it, and records-<form>.csv with every record of the month (the PDF lists the first
+    1,000 per form), and prints the paths. Give --month or --last-month.
     The PDF engine is WeasyPrint unless [pack] engine = "wkhtmltopdf" (see docs/pack.md).
     """
     from jobs.pack import last_month as previous

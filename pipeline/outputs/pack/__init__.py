@@ -2,10 +2,12 @@
 
 Pure builders only (no reading of sources, no writing of files): ``build_context``
 turns Findings + Dataset + a month into the template context, ``render_html`` and
-``render_pdf`` make the document, ``machine_files`` the JSON and CSVs beside it.
+``render_pdf`` make the document, ``machine_files`` the JSON and CSVs beside it,
+``record_files`` the month's full record lists (CSV, made row by row).
 ``jobs.pack`` wires them to the source and to the disk.
 """
 
+from .appendix import record_files
 from .context import build_context
 from .data import machine_files
 from .model import PackContext
@@ -22,6 +24,7 @@ __all__ = [
     "page_count",
     "parse_month",
     "previous_month",
+    "record_files",
     "render",
     "render_html",
     "render_pdf",

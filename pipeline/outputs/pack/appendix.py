@@ -1,8 +1,15 @@
-"""The appendices: every record dated in the month (A) and the data issues found reading the sheets (B)."""
+"""The appendices: every record dated in the month (A) and the data issues found reading the sheets (B).
+
+Appendix A prints at most APPENDIX_ROWS rows per form, then one line pointing to
+``records-<form>.csv`` beside the PDF, which has every row: a month with 200,000 FLHAs
+must not make a PDF (and a layout in memory) of 200,000 rows. The CSVs are made one
+row at a time (``record_files``) so the full list is never held as text either.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,10 +17,13 @@ import pandas as pd
 
 from ...checks.audit import Findings
 from ...normalise.dataset import Dataset
+from .data import csv_lines
 from .model import Table, make_table
 from .month import Month
-from .records import MonthRecords, affirmative, in_month, prestart_defects
-from .values import ISSUE_ROWS, fmt_date, text, yes
+from .records import MonthRecords, affirmative, in_month, month_records, prestart_defects
+from .values import APPENDIX_ROWS, ISSUE_ROWS, fmt_date, text, yes
+
+CHUNK = 2_000  # rows turned into dicts at a time when a list is walked whole
 
 
 def _signoff(r: Mapping[str, Any]) -> str:
@@ -39,59 +49,113 @@ def _out_of_service(value: object) -> str:
     return "Out of service" if value is True else ("No" if value is False else "")
 
 
-def appendix(data: Dataset, records: MonthRecords, month: Month, until: date) -> tuple[Table, ...]:
-    """Appendix A: one table per form, then the corrective actions raised or completed in the month."""
+@dataclass(frozen=True)
+class RecordList:
+    """One form's records for the appendix and its CSV: the rows, and how each prints."""
+
+    key: str  # records-<key>.csv
+    title: str
+    columns: tuple[str, ...]
+    frame: pd.DataFrame
+    row: Callable[[Mapping[str, Any]], Sequence[object]]
+    empty: str
+    widths: tuple[str, ...]
+    status: int | None = None
+
+    @property
+    def file_name(self) -> str:
+        return f"records-{self.key}.csv"
+
+
+def _rows(frame: pd.DataFrame, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """The frame's rows as dicts, ``CHUNK`` at a time (never a copy of the whole frame)."""
+    stop = len(frame) if limit is None else min(limit, len(frame))
+    for start in range(0, stop, CHUNK):
+        yield from frame.iloc[start:min(start + CHUNK, stop)].to_dict("records")
+
+
+def record_lists(data: Dataset, records: MonthRecords, month: Month, until: date) -> tuple[RecordList, ...]:
+    """The month's records per form, then the corrective actions raised or completed in the month."""
     flha, pre, ins = records.flha, records.pre_start, records.inspections
     tbt, ori, inc = records.toolbox_talks, records.orientations, records.incidents
     ca = data.table("corrective_actions")
     raised = in_month(ca, "raised", month, until)
     done = in_month(ca, "completed", month, until)
     ca_month = pd.concat([raised, done]).drop_duplicates(subset="row") if not ca.empty else ca
+    if not ca_month.empty:
+        ca_month = ca_month.sort_values("raised", kind="stable")
     defects = prestart_defects(pre)
     return (
-        make_table(f"FLHAs ({len(flha)})", ("ID", "Date", "Worker", "Site", "Task", "Hazards", "Controls", "Sign-off"),
-                   [(r["id"], r["date"], r["worker"], r["site"], r["task"], r["hazards"], r["controls"], _signoff(r))
-                    for _, r in flha.iterrows()], empty="No FLHAs this month.",
-                   widths=("12%", "8%", "11%", "11%", "13%", "17%", "17%", "11%")),
-        make_table(f"Equipment pre-starts with defects ({len(defects)} of {len(pre)} pre-starts)",
-                   ("ID", "Date", "Operator", "Unit", "Result", "Defects", "Out of service", "Action taken", "Closed"),
-                   [(r["id"], r["date"], r["operator"], r["unit"], r["result"], r["defects"],
-                     _out_of_service(r["out_of_service"]),
-                     r["action_taken"], r["closed"]) for _, r in defects.iterrows()], status=4,
-                   empty="No pre-start reported a defect this month.",
-                   widths=("12%", "8%", "11%", "9%", "8%", "20%", "9%", "15%", "8%")),
-        make_table(f"Workplace inspections ({len(ins)})",
+        RecordList("flha", f"FLHAs ({len(flha)})",
+                   ("ID", "Date", "Worker", "Site", "Task", "Hazards", "Controls", "Sign-off"), flha,
+                   lambda r: (r["id"], r["date"], r["worker"], r["site"], r["task"], r["hazards"], r["controls"],
+                              _signoff(r)),
+                   "No FLHAs this month.", ("12%", "8%", "11%", "11%", "13%", "17%", "17%", "11%")),
+        RecordList("pre-start-defects", f"Equipment pre-starts with defects ({len(defects)} of {len(pre)} pre-starts)",
+                   ("ID", "Date", "Operator", "Unit", "Result", "Defects", "Out of service", "Action taken",
+                    "Closed"), defects,
+                   lambda r: (r["id"], r["date"], r["operator"], r["unit"], r["result"], r["defects"],
+                              _out_of_service(r["out_of_service"]), r["action_taken"], r["closed"]),
+                   "No pre-start reported a defect this month.",
+                   ("12%", "8%", "11%", "9%", "8%", "20%", "9%", "15%", "8%"), status=4),
+        RecordList("workplace-inspections", f"Workplace inspections ({len(ins)})",
                    ("ID", "Date", "Inspector", "Site", "Area", "Deficiencies", "Corrective action", "Due", "Closed"),
-                   [(r["id"], r["date"], r["inspector"], r["site"], r["area"], r["deficiencies"] or "None found",
-                     r["corrective_action"], r["due"], r["closed"]) for _, r in ins.iterrows()],
-                   empty="No workplace inspections this month.",
-                   widths=("12%", "8%", "11%", "11%", "10%", "18%", "16%", "7%", "7%")),
-        make_table(f"Toolbox talks ({len(tbt)})", ("ID", "Date", "Topic", "Presenter", "Attendees", "Mgmt", "Notes"),
-                   [(r["id"], r["date"], r["topic"], r["presenter"], r["attendees"],
-                     "Yes" if yes(r["management_present"]) else "No", r["notes"]) for _, r in tbt.iterrows()],
-                   empty="No toolbox talks this month.", widths=("12%", "8%", "18%", "12%", "22%", "6%", "22%")),
-        make_table(f"Incidents and near misses ({len(inc)})",
+                   ins,
+                   lambda r: (r["id"], r["date"], r["inspector"], r["site"], r["area"],
+                              r["deficiencies"] or "None found", r["corrective_action"], r["due"], r["closed"]),
+                   "No workplace inspections this month.",
+                   ("12%", "8%", "11%", "11%", "10%", "18%", "16%", "7%", "7%")),
+        RecordList("toolbox-talks", f"Toolbox talks ({len(tbt)})",
+                   ("ID", "Date", "Topic", "Presenter", "Attendees", "Mgmt", "Notes"), tbt,
+                   lambda r: (r["id"], r["date"], r["topic"], r["presenter"], r["attendees"],
+                              "Yes" if yes(r["management_present"]) else "No", r["notes"]),
+                   "No toolbox talks this month.", ("12%", "8%", "18%", "12%", "22%", "6%", "22%")),
+        RecordList("incidents", f"Incidents and near misses ({len(inc)})",
                    ("ID", "Date", "Type", "Reporter", "Description", "Immediate cause", "Root cause",
-                    "Corrective actions", "Investigation", "Shared with crew"),
-                   [(r["id"], r["incident_date"], r["type"], r["reporter"], r["description"], r["immediate_cause"],
-                     r["root_cause"], r["corrective_actions"],
-                     _who_when(r["investigated_by"], r["investigation_date"]) or "Not investigated",
-                     _shared(r["communicated_to_crew"])) for _, r in inc.iterrows()],
-                   empty="No incidents or near misses this month.",
-                   widths=("10%", "7%", "7%", "9%", "14%", "10%", "12%", "12%", "10%", "9%")),
-        make_table(f"Orientations ({len(ori)})", ("ID", "Date", "Worker", "Conducted by", "Topics", "Signed"),
-                   [(r["id"], r["date"], r["worker"], r["conducted_by"], r["topics"],
-                     "Signed" if affirmative(r["worker_signature"]) else "Not signed") for _, r in ori.iterrows()],
-                   empty="No orientations this month.", widths=("13%", "9%", "17%", "17%", "34%", "10%")),
-        make_table(f"Corrective actions raised or completed ({len(ca_month)})",
+                    "Corrective actions", "Investigation", "Shared with crew"), inc,
+                   lambda r: (r["id"], r["incident_date"], r["type"], r["reporter"], r["description"],
+                              r["immediate_cause"], r["root_cause"], r["corrective_actions"],
+                              _who_when(r["investigated_by"], r["investigation_date"]) or "Not investigated",
+                              _shared(r["communicated_to_crew"])),
+                   "No incidents or near misses this month.",
+                   ("10%", "7%", "7%", "9%", "14%", "10%", "12%", "12%", "10%", "9%")),
+        RecordList("orientations", f"Orientations ({len(ori)})",
+                   ("ID", "Date", "Worker", "Conducted by", "Topics", "Signed"), ori,
+                   lambda r: (r["id"], r["date"], r["worker"], r["conducted_by"], r["topics"],
+                              "Signed" if affirmative(r["worker_signature"]) else "Not signed"),
+                   "No orientations this month.", ("13%", "9%", "17%", "17%", "34%", "10%")),
+        RecordList("corrective-actions", f"Corrective actions raised or completed ({len(ca_month)})",
                    ("Action ID", "Source", "Ref", "Description", "Assigned to", "Raised", "Due", "Completed",
-                    "Verified"),
-                   [(r["action_id"], r["source"], r["source_ref"], r["description"], r["assigned_to"], r["raised"],
-                     r["due"], r["completed"], _who_when(r["verified_by"], r["verified"]))
-                    for _, r in ca_month.sort_values("raised", kind="stable").iterrows()],
-                   empty="No corrective actions raised or completed this month.",
-                   widths=("10%", "9%", "12%", "22%", "11%", "8%", "8%", "9%", "11%")),
+                    "Verified"), ca_month,
+                   lambda r: (r["action_id"], r["source"], r["source_ref"], r["description"], r["assigned_to"],
+                              r["raised"], r["due"], r["completed"], _who_when(r["verified_by"], r["verified"])),
+                   "No corrective actions raised or completed this month.",
+                   ("10%", "9%", "12%", "22%", "11%", "8%", "8%", "9%", "11%")),
     )
+
+
+def _table(rec: RecordList) -> Table:
+    """The first APPENDIX_ROWS rows as a Table; beyond that, where the full list is."""
+    total = len(rec.frame)
+    return make_table(rec.title, rec.columns, (rec.row(r) for r in _rows(rec.frame, APPENDIX_ROWS)),
+                      status=rec.status, empty=rec.empty, widths=rec.widths, total=total,
+                      note=f"The full list is in {rec.file_name}." if total > APPENDIX_ROWS else "")
+
+
+def appendix(data: Dataset, records: MonthRecords, month: Month, until: date) -> tuple[Table, ...]:
+    """Appendix A: one table per form, then the corrective actions raised or completed in the month."""
+    return tuple(_table(rec) for rec in record_lists(data, records, month, until))
+
+
+def record_files(data: Dataset, month: Month, until: date) -> dict[str, Iterator[str]]:
+    """``records-<form>.csv`` -> its text, made one row at a time when read: every record of Appendix A."""
+    lists = record_lists(data, month_records(data, month, until), month, until)
+    return {rec.file_name: _csv(rec) for rec in lists}
+
+
+def _csv(rec: RecordList) -> Iterator[str]:
+    """Every row of one list as CSV lines (a function of its own so each generator keeps its own ``rec``)."""
+    return csv_lines(rec.columns, (rec.row(r) for r in _rows(rec.frame)))
 
 
 def issues_table(findings: Findings) -> Table:

@@ -1,8 +1,10 @@
 """The pack's machine-readable files: findings.json and one CSV per table. Pure: names -> text.
 
-The CSVs have the Dashboard tabs' columns. A text cell that a spreadsheet would
-read as a formula (starts with = + - @) gets a leading apostrophe, the usual
-guard for CSV files that people open in Excel; findings.json keeps values as they are.
+The CSVs have the Dashboard tabs' columns. Every text field is quoted, and a formula
+prefix (= + - @ tab CR) gets an apostrophe before it, at the start of the field AND after
+any , ; or tab inside it: an Excel whose list separator is ';' (French Canada, most of
+Europe) splits ``brake leak;=cmd|' /C calc'!A0`` into two cells and would run the second
+one. findings.json keeps values as they are.
 """
 
 from __future__ import annotations
@@ -10,7 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 import pandas as pd
@@ -20,7 +25,6 @@ from ..cleaning import encodable
 from ..dashboard import (
     certifications_frame,
     deficiencies_frame,
-    is_formula_like,
     issues_frame,
     plain_value,
     readiness_frame,
@@ -71,6 +75,16 @@ def findings_json(findings: Findings, month: Month, generated_at: datetime) -> s
                       default=_json_value) + "\n"
 
 
+FORMULA_PREFIXES = "=+-@\t\r"
+# A formula prefix at the start, or after a delimiter or line break some reader splits on (spaces between allowed).
+_FORMULA_AT = re.compile(r"(^|[,;\t\r\n])( *)(?=[=+\-@\t\r])")
+
+
+def guard_formulas(value: str) -> str:
+    """``brake leak;=cmd`` -> ``brake leak;'=cmd``: no cell a spreadsheet could cut from it starts a formula."""
+    return _FORMULA_AT.sub(r"\1\2'", value)
+
+
 def _csv_cell(value: object) -> object:
     v = plain_value(value)
     if v is None:
@@ -79,19 +93,29 @@ def _csv_cell(value: object) -> object:
         return v.isoformat(sep=" ", timespec="seconds")
     if hasattr(v, "isoformat"):
         return v.isoformat()  # type: ignore[union-attr]
-    if isinstance(v, str) and is_formula_like(v):
-        return "'" + v
+    if isinstance(v, str):
+        return guard_formulas(v)
     return v
+
+
+def csv_lines(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """CSV text one row at a time (header first), formula-like text guarded, made UTF-8 encodable.
+
+    A generator, so a list of 200,000 records is written as it is read, never held whole as text.
+    """
+    buf = io.StringIO()
+    # Every text field quoted (numbers stay numbers), so a delimiter inside one never splits it.
+    writer = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    for i, row in enumerate(chain([columns], rows)):
+        writer.writerow(list(row) if i == 0 else [_csv_cell(v) for v in row])
+        yield encodable(buf.getvalue())
+        buf.seek(0)
+        buf.truncate()
 
 
 def frame_csv(frame: pd.DataFrame) -> str:
     """A frame as CSV text (header row first), formula-like text guarded."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        writer.writerow([_csv_cell(v) for v in row])
-    return buf.getvalue()
+    return "".join(csv_lines(list(frame.columns), frame.itertuples(index=False)))
 
 
 def machine_files(findings: Findings, month: Month, generated_at: datetime) -> dict[str, str]:

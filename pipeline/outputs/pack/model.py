@@ -143,11 +143,14 @@ def check_row(c: CheckResult, detail_limit: int = 600) -> CheckRow:
 
 def make_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[object]], *, status: int | None = None,
                cap: int | None = None, note: str = "", empty: str = "None this month.", widths: Sequence[str] = (),
-               mono: Sequence[int] = (0,), limit: int = TEXT_LIMIT) -> Table:
-    """A Table of display text: the first ``cap`` rows formatted, ``total`` counting them all."""
+               mono: Sequence[int] = (0,), limit: int = TEXT_LIMIT, total: int | None = None) -> Table:
+    """A Table of display text: the first ``cap`` rows formatted, ``total`` counting them all.
+
+    ``total`` is given when ``rows`` is already only the first part of a longer list.
+    """
     all_rows = list(rows)
     shown = all_rows if cap is None else all_rows[:cap]
     formatted = tuple(tuple(text(v, limit) for v in r) for r in shown)
     dates = tuple(i for i, c in enumerate(columns) if c in DATE_HEADERS)
-    return Table(title, tuple(columns), formatted, status, len(all_rows), note, empty, tuple(widths), tuple(mono),
-                 dates)
+    return Table(title, tuple(columns), formatted, status, len(all_rows) if total is None else total, note, empty,
+                 tuple(widths), tuple(mono), dates)

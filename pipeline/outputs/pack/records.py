@@ -10,12 +10,12 @@ from typing import Any
 import pandas as pd
 
 from ...checks.audit import Findings
-from ...checks.element6 import root_cause_problem
 from ...checks.common import DEFECT_RESULTS, NEGATIVE_ANSWERS, is_no_defect_answer, text_key
+from ...checks.element6 import root_cause_problem
 from ...normalise.dataset import Dataset
 from ...settings import AuditSettings
 from .month import Month
-from .values import blank, norm
+from .values import blank
 
 
 def in_month(frame: pd.DataFrame, column: str, month: Month, until: date | None = None) -> pd.DataFrame:

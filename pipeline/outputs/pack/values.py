@@ -10,6 +10,7 @@ TEXT_LIMIT = 400  # characters of crew text shown in a table cell before "…"
 RECORDS_SHOWN = 12  # record IDs shown under a check before "and N more"
 ACTIONS_PER_GROUP = 25  # action-list lines per kind before "and N more"
 EVIDENCE_ROWS = 30  # rows of an in-section evidence table; the appendix and the CSVs have all
+APPENDIX_ROWS = 1000  # rows per form in Appendix A; records-<form>.csv beside the PDF has all
 ISSUE_ROWS = 500  # data-issue lines in the appendix; data-issues.csv has all
 DATE_HEADERS = frozenset({"Date", "Found", "Due", "Raised", "Completed", "Expires", "Signed", "Reviewed", "Closed",
                           "Review date"})

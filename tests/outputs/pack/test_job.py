@@ -21,6 +21,9 @@ from .conftest import FakeSource, outline_titles, pdf_text
 from .fixtures import company_records
 
 CSVS = ("certifications.csv", "deficiencies.csv", "readiness.csv", "data-issues.csv")
+FORMS = ("flha", "pre-start-defects", "workplace-inspections", "toolbox-talks", "incidents", "orientations",
+         "corrective-actions")
+RECORDS = tuple(f"records-{form}.csv" for form in FORMS)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,7 @@ def test_writes_the_pdf_and_machine_files(packed) -> None:  # type: ignore[no-un
     folder = out / "packs" / "2026-10"
     assert result.pdf == folder / "prairie-hydrovac-ltd-audit-pack-2026-10.pdf"
     assert result.files[0] == result.pdf
-    assert {p.name for p in result.files} == {result.pdf.name, "findings.json", *CSVS}
+    assert {p.name for p in result.files} == {result.pdf.name, "findings.json", *CSVS, *RECORDS}
     assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in result.files)  # no temp files left
     assert result.pdf.read_bytes().startswith(b"%PDF")
     assert result.pages > 10 and result.seconds > 0 and result.month == "2026-10"
@@ -64,7 +67,7 @@ def test_csvs_have_the_dashboard_columns_and_no_formulas(packed) -> None:  # typ
     assert len(rows) == len(result.findings.checks)
     with (folder / "certifications.csv").open(encoding="utf-8") as fh:
         assert next(csv.reader(fh)) == ["Worker", "Role", "Ticket", "Status", "Completed", "Expires", "Days Left"]
-    for name in CSVS:
+    for name in CSVS + RECORDS:
         for row in csv.reader((folder / name).open(encoding="utf-8")):
             assert not any(cell.startswith("=") for cell in row), (name, row)
 
