@@ -90,6 +90,7 @@ def test_secor_toml_in_the_current_folder_is_read_without_config(tmp_path: Path,
     result = CliRunner().invoke(main, ["sync", "--as-of", "2026-11-21"])
     assert result.exit_code == 0, result.output
     assert dashboard_company(tmp_path / "out" / "dashboard.xlsx") == "Kowalski Oilfield"
+    assert "(settings from ./secor.toml: no --config given)" in result.stderr  # never a surprise
 
 
 def test_relative_paths_in_a_config_are_read_from_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

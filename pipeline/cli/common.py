@@ -85,6 +85,8 @@ def settings_for(config: str | None, source: str | None = None, out: str | None 
     --source and --out are relative to the current folder, like any command-line path.
     """
     path = config_path(config)
+    if path is not None and not config:
+        click.echo(f"(settings from ./{DEFAULT_CONFIG}: no --config given)", err=True)
     settings = load_settings(path)
     if path is not None:
         settings = paths_from_config_folder(settings, path)
