@@ -87,7 +87,10 @@ def summary_frame(findings: Findings, statuses: Mapping[str, TableStatus], gener
             e62 = _check_or_none(findings, "E6.2")
             rows.append((label, int(n), e62.status if e62 else "", e62.title if e62 else ""))
             continue
-        rows.append((label, int(n), status if n else "Pass", ""))
+        actions_read = "corrective_actions" not in statuses or statuses["corrective_actions"].usable
+        caveat = ("" if actions_read or key not in ("open_deficiencies", "overdue_deficiencies") else
+                  "Corrective Actions not read: a finding closed there still counts as open here.")
+        rows.append((label, int(n), status if n else "Pass", caveat))
     rows.append(("", "", "", ""))
     found = sum(1 for s in statuses.values() if s.usable)
     unusable = [s.title for s in statuses.values() if not s.usable]

@@ -89,3 +89,10 @@ def test_pack_evidence_figures_from_unread_tables_say_not_read(no_records: tuple
                    (("incident",), ("flha",)))
     assert [(s.value, s.label) for s in stats] == [("not read", "incidents this month (no Incident)"),
                                                    ("4", "FLHAs this month")]
+
+
+def test_open_deficiencies_without_corrective_actions_say_a_closed_finding_may_be_counted() -> None:
+    tables = without("corrective_actions")
+    value, _, detail = _rows(findings(tables), dataset(tables))["Open deficiencies"]
+    assert isinstance(value, int) and "Corrective Actions not read" in detail
+    assert _rows(findings(good_company()), dataset(good_company()))["Open deficiencies"][2] == ""
