@@ -117,6 +117,8 @@ class State:
     alerts: dict[str, datetime] = field(default_factory=dict)  # kind -> when the office was told it keeps failing
     clock: dict[str, Any] = field(default_factory=dict)  # {boot_id, boot, wall} of the last run (jobs.clock)
     future: dict[str, dict[str, Any]] = field(default_factory=dict)  # "pack 2026-11" -> entry dated in the future
+    # {"sent": {key text: day}, "outbox": {message id: {...}}, "last": day, "refused": [lines]} (jobs.remind)
+    reminders: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what load_state had to repair, for the log
     migrated: bool = field(default=False, compare=False, repr=False)  # read from an older layout: save it again
 
@@ -153,6 +155,7 @@ class State:
             "alerts": {k: _iso(v) for k, v in sorted(self.alerts.items())},
             "clock": self.clock,
             "future": self.future,
+            "reminders": self.reminders,
         }
 
     @classmethod
@@ -174,7 +177,8 @@ class State:
         jobs = data.get("jobs") or {}
         alerts = data.get("alerts") or {}
         clock, future = data.get("clock") or {}, data.get("future") or {}
-        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts, clock, future)):
+        reminders = data.get("reminders") or {}
+        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts, clock, future, reminders)):
             raise TypeError("bad 'last_sync', 'jobs', 'alerts', 'clock' or 'future'")
         state = cls(
             installed_month=installed,
@@ -186,6 +190,7 @@ class State:
             alerts={str(k): v for k, v in ((k, _dt(v)) for k, v in alerts.items()) if v is not None},
             clock=dict(clock),
             future={str(k): v for k, v in future.items() if isinstance(v, dict)},
+            reminders=dict(reminders),
         )
         for key, entry in jobs.items():
             state._add_job(str(key), entry)
