@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -301,10 +301,6 @@ def digests(reminders: Sequence[Reminder], workers: pd.DataFrame, settings: Sett
     out = []
     for addr, b in sorted(boxes.items()):
         items = tuple(sorted(b.items.values(), key=lambda r: (r.days_left, r.kind, r.item)))
-        out.append(Digest(addr, b.name, tuple(b.roles), items, tuple(b.notes), frozenset(b.own)))
+        roles = tuple(r for r in (WORKER, SUPERVISOR, ASSIGNED, OWNER, OFFICE) if r in b.roles)
+        out.append(Digest(addr, b.name, roles, items, tuple(b.notes), frozenset(b.own)))
     return tuple(out)
-
-
-def stale_before(as_of: date, days: int = 400) -> str:
-    """Keys whose date is older than this are forgotten from the state (their item can never come back)."""
-    return (as_of - timedelta(days=days)).isoformat()
