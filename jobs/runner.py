@@ -193,7 +193,9 @@ class Runner:
 
         as_of = self.now.date()
         synced = self.synced
-        if getattr(synced, "findings", None) is None or getattr(synced, "dataset", None) is None:
+        if self.state.reminders.get("last") == as_of.isoformat():  # planned already today: send what is queued
+            dataset = findings = None
+        elif getattr(synced, "findings", None) is None or getattr(synced, "dataset", None) is None:
             if any(o.job.kind == "sync" and not o.ok for o in self.outcomes):
                 return "not run: the sync failed; done after the next good sync"
             dataset, findings = self.jobs.audit(self.settings, as_of)
