@@ -60,7 +60,7 @@ class Reminder:
             verb = "was due" if self.days_left < 0 else "is due"
             return f"{self.ref}: {self.title}{who} {verb} {when}."
         if self.kind == DOCUMENT:
-            return f"{self.title}: review and re-sign {when}" + (f" ({self.ref})." if self.ref else ".")
+            return f"{self.title}: review and re-sign it {when}" + (f"; {self.ref}." if self.ref else ".")
         return f"{self.title} {when}."
 
 

@@ -29,6 +29,7 @@ _HTML = Environment(autoescape=True, undefined=StrictUndefined).from_string("""<
 color:#222;max-width:600px">
 <p style="margin:0 0 4px 0;color:#555;font-size:14px">{{ company }}</p>
 <h2 style="font-size:19px;margin:0 0 12px 0">{{ heading }}</h2>
+<p style="margin:0 0 8px 0">{{ greeting }}<br>As of {{ as_of }}:</p>
 {% for title, lines in sections %}<h3 style="font-size:16px;margin:16px 0 4px 0">{{ title }}</h3>
 <ul style="padding-left:20px;margin:0">{% for line in lines %}<li style="margin:0 0 6px 0">{{ line }}</li>{% endfor %}
 </ul>{% endfor %}
@@ -62,16 +63,15 @@ def heading(digest: Digest, company: str) -> str:
     if not n:
         return "reminders: notes for the office"
     first = digest.reminders[0]
-    urgent = "lapsed or due today" if first.days_left <= 0 else f"due within {first.days_left} days"
+    urgent = "due today or lapsed" if first.days_left <= 0 else \
+        f"the first in {first.days_left} day{'s' if first.days_left != 1 else ''}"
     return f"{n} reminder{'s' if n != 1 else ''} ({urgent})"
 
 
 def reminder_text(settings: Settings, digest: Digest, as_of: date) -> str:
     """The plain-text body."""
-    lines = [f"{settings.company}: {heading(digest, settings.company)}", f"As of {as_of.isoformat()}.", ""]
-    greet = digest.name if digest.name and "@" not in digest.name else ""
-    if greet:
-        lines[2:2] = [f"Hello {greet},", ""]
+    lines = [_greeting(digest), "",
+             f"{settings.company}: {heading(digest, settings.company)}, as of {as_of.isoformat()}.", ""]
     for title, items in _sections(digest):
         lines.append(title + ":")
         lines += [f"- {x}" for x in items]
@@ -90,9 +90,14 @@ def _asks_for_ticket(digest: Digest) -> bool:
     return any(r.kind == TICKET and _line(digest, r).startswith("Your") for r in digest.reminders)
 
 
-def reminder_html(settings: Settings, digest: Digest) -> str:
+def _greeting(digest: Digest) -> str:
+    return f"Hello {digest.name}," if digest.name and "@" not in digest.name else "Hello,"
+
+
+def reminder_html(settings: Settings, digest: Digest, as_of: date) -> str:
     """The HTML part: one narrow column, every value escaped by Jinja2."""
     return _HTML.render(company=settings.company, heading=heading(digest, settings.company),
+                        greeting=_greeting(digest), as_of=as_of.isoformat(),
                         sections=_sections(digest), notes=list(digest.notes), stop=STOP,
                         ask=TICKET_ASK if _asks_for_ticket(digest) else "")
 
@@ -112,7 +117,7 @@ def build_reminder_message(settings: Settings, digest: Digest, as_of: date) -> E
     _headers(msg, settings.email, (digest.address,), subject)
     msg.replace_header("Message-ID", reminder_message_id(settings, digest, as_of))
     msg.set_content(reminder_text(settings, digest, as_of))
-    msg.add_alternative(reminder_html(settings, digest), subtype="html")
+    msg.add_alternative(reminder_html(settings, digest, as_of), subtype="html")
     if OFFICE in digest.roles:
         msg["X-Secor-Roles"] = ", ".join(digest.roles)
     return msg
