@@ -28,10 +28,20 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
-from pipeline.checks.reminders import Digest, Key, digests, due_reminders, key_text
+from pipeline.checks.reminders import (
+    Digest,
+    Key,
+    digests,
+    due_reminders,
+    key_text,
+    office_addresses,
+    week_snapshot,
+    weekly_changes,
+    weekly_due,
+)
 from pipeline.errors import SecorError
 from pipeline.outputs.mail import MaybeSent, Refused, message_bytes, send_message
-from pipeline.outputs.reminder_mail import build_reminder_message
+from pipeline.outputs.reminder_mail import build_reminder_message, build_weekly_message
 from pipeline.settings import Settings
 
 from .state import FOLDER_FIX, MAYBE_SENT, SENDING, State, folder_error, job_lock, load_state, save_state
@@ -134,10 +144,21 @@ class Delivery:
         """Settle what a killed run left, plan and record today's digests, send every pending one."""
         self._settle()
         planned: tuple[Digest, ...] = ()
-        if self.box.get("last") != as_of.isoformat():
+        if findings is not None and self.box.get("last") != as_of.isoformat():
             planned = plan(self.settings, findings, dataset, as_of, self.state)
-            self._record(planned, as_of)
+            self._record(planned, as_of, self._weekly(findings, as_of))
         return self._send_pending(as_of, planned)
+
+    def _weekly(self, findings: Any, as_of: date) -> list[EmailMessage]:
+        """On ``weekly_day``: the office's digest of what changed since the last one (kept with this run's save)."""
+        week = self.box.get("week") or None
+        if not weekly_due(as_of, self.settings, (week or {}).get("day")):
+            return []
+        changes = weekly_changes(week, findings)
+        off = {x.strip().lower() for x in self.settings.reminders.off}
+        self.box["week"] = {"day": as_of.isoformat(), "snapshot": week_snapshot(findings)}
+        return [build_weekly_message(self.settings, changes, as_of, a)
+                for a in office_addresses(self.settings) if a.strip().lower() not in off]
 
     def _note(self, line: str) -> None:
         notes = self.box.setdefault("office_notes", [])
@@ -151,20 +172,21 @@ class Delivery:
                 self._note(f"the reminder email to {entry.get('to')} of {entry.get('day')} MAY HAVE BEEN SENT "
                            "(interrupted while sending); it is not sent again by itself.")
 
-    def _record(self, planned: tuple[Digest, ...], as_of: date) -> None:
+    def _record(self, planned: tuple[Digest, ...], as_of: date, extra: list[EmailMessage]) -> None:
         folder = self.out / "reminders" / "outbox"
         sent = self.box.setdefault("sent", {})
+        messages = [(build_reminder_message(self.settings, d, as_of), len(d.reminders)) for d in planned]
+        messages += [(m, 0) for m in extra]
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for d in planned:
-                message = build_reminder_message(self.settings, d, as_of)
+            for message, items in messages:
                 mid = str(message["Message-ID"])
                 path = folder / f"{_safe(mid.strip('<>'))}.eml"
                 tmp = path.with_suffix(".tmp")
                 tmp.write_bytes(message_bytes(message))
                 tmp.replace(path)
-                self.outbox[mid] = {"to": d.address, "status": PENDING, "day": as_of.isoformat(),
-                                    "eml": str(path), "items": len(d.reminders)}
+                self.outbox[mid] = {"to": str(message["To"]), "status": PENDING, "day": as_of.isoformat(),
+                                    "eml": str(path), "items": items}
         except OSError as exc:
             raise folder_error(folder, "reminders outbox", exc) from None
         for d in planned:

@@ -133,6 +133,7 @@ class RemindersSettings:
     audit_thresholds: tuple[int, ...] = (90, 60, 30)  # days before the next SECOR maintenance audit (S.2)
     office: tuple[str, ...] = ()  # the office's addresses; default [email] alerts_to, else [email] to
     off: tuple[str, ...] = ()  # names (as on Workers) or addresses that get no reminders
+    weekly_day: str = "Monday"  # the office's weekly digest of what changed; "" for none
 
 
 @dataclass(frozen=True)
@@ -356,6 +357,10 @@ def _reminder_days(cfg: RemindersSettings) -> None:
                 raise SecorError(f"'reminders.{name}' holds {value!r}; each must be a whole number of days, 0 or more.",
                                  fix=f"Write it like {name} = [60, 30, 7, 0].")
     _at_least("reminders.due_soon_days", cfg.due_soon_days, 0)
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "")
+    if cfg.weekly_day.strip().lower() not in days:
+        raise SecorError(f"'reminders.weekly_day' is \"{cfg.weekly_day}\".",
+                         fix='Write a day like "Monday", or "" for no weekly digest.')
 
 
 def _validate(settings: Settings) -> None:

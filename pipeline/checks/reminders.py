@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -304,3 +305,65 @@ def digests(reminders: Sequence[Reminder], workers: pd.DataFrame, settings: Sett
         roles = tuple(r for r in (WORKER, SUPERVISOR, ASSIGNED, OWNER, OFFICE) if r in b.roles)
         out.append(Digest(addr, b.name, roles, items, tuple(b.notes), frozenset(b.own)))
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- the weekly office digest
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKLY_LINES = 25  # per section; the rest is counted
+
+
+def weekly_due(as_of: date, settings: Settings, last: str | None) -> bool:
+    """True on ``[reminders] weekly_day`` (blank: never) unless the weekly digest was made today already."""
+    day = settings.reminders.weekly_day.strip().capitalize()
+    return bool(day) and DAYS[as_of.weekday()] == day and last != as_of.isoformat()
+
+
+def week_snapshot(findings: Findings) -> dict[str, dict[str, str]]:
+    """What the next weekly digest compares with: open and overdue items and data issues, each with its line."""
+    defs = findings.deficiencies
+    items: dict[str, str] = {}
+    overdue: dict[str, str] = {}
+    if not defs.empty and "id" in defs.columns:
+        for row in defs.itertuples(index=False):
+            who = f" (assigned to {row.assigned_to})" if isinstance(row.assigned_to, str) and row.assigned_to else ""
+            due = f", due {_day(row.due).isoformat()}" if pd.notna(row.due) else ""
+            line = f"{row.id}: {' '.join(str(row.description or row.source).split())[:120]}{who}{due}"
+            items[str(row.id)] = line
+            if row.status == "Overdue":
+                overdue[str(row.id)] = line
+    issues: dict[str, str] = {}
+    frame = findings.issues
+    if frame is not None and not frame.empty and "problem" in frame.columns:
+        for row in frame.itertuples(index=False):
+            where = f"{row.table}" + (f" row {int(row.row)}" if pd.notna(row.row) else "") + (
+                f", {row.column}" if isinstance(row.column, str) and row.column else "")
+            issues[f"{row.table}|{row.row}|{row.column}|{row.problem}"] = f"{where}: {row.problem}"
+    return {"open": items, "overdue": overdue, "issues": issues}
+
+
+@dataclass(frozen=True)
+class WeeklyChanges:
+    """The office's weekly digest: what changed since the last one (``since`` None: the first one)."""
+
+    since: str | None
+    newly_overdue: tuple[str, ...]
+    newly_resolved: tuple[str, ...]
+    new_issues: tuple[str, ...]
+    open: int
+    overdue: int
+    issues: int
+
+
+def weekly_changes(previous: dict[str, Any] | None, findings: Findings) -> WeeklyChanges:
+    """Compare this week's snapshot with the last weekly digest's (kept in the state)."""
+    now = week_snapshot(findings)
+    before = (previous or {}).get("snapshot") or {}
+
+    def new(part: str) -> tuple[str, ...]:
+        old = before.get(part) or {}
+        return tuple(v for k, v in sorted(now[part].items()) if k not in old) if previous else ()
+
+    resolved = tuple(v for k, v in sorted((before.get("open") or {}).items()) if k not in now["open"])
+    return WeeklyChanges((previous or {}).get("day"), new("overdue"), resolved, new("issues"),
+                         len(now["open"]), len(now["overdue"]), len(now["issues"]))

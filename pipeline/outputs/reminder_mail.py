@@ -13,7 +13,18 @@ from email.message import EmailMessage
 
 from jinja2 import Environment, StrictUndefined
 
-from ..checks.reminders import AUDIT, DEFICIENCY, DOCUMENT, OFFICE, TICKET, Digest, Reminder, key_text
+from ..checks.reminders import (
+    AUDIT,
+    DEFICIENCY,
+    DOCUMENT,
+    OFFICE,
+    TICKET,
+    WEEKLY_LINES,
+    Digest,
+    Reminder,
+    WeeklyChanges,
+    key_text,
+)
 from ..settings import Settings
 from .mail import _headers, _one_line, _sender
 
@@ -120,4 +131,48 @@ def build_reminder_message(settings: Settings, digest: Digest, as_of: date) -> E
     msg.add_alternative(reminder_html(settings, digest, as_of), subtype="html")
     if OFFICE in digest.roles:
         msg["X-Secor-Roles"] = ", ".join(digest.roles)
+    return msg
+
+
+# --------------------------------------------------------------------------- the office's weekly digest
+
+
+def _capped(lines: tuple[str, ...]) -> list[str]:
+    if len(lines) <= WEEKLY_LINES:
+        return list(lines)
+    return [*lines[:WEEKLY_LINES], f"... and {len(lines) - WEEKLY_LINES} more (see the dashboards)"]
+
+
+def weekly_sections(changes: WeeklyChanges) -> list[tuple[str, list[str]]]:
+    """(title, lines) of the weekly digest; an empty section says 'none'."""
+    if changes.since is None:
+        return [("This is the first weekly digest", [
+            "From next week it lists what changed: newly overdue, newly resolved, new data issues."])]
+    return [(title, _capped(lines) or ["none"]) for title, lines in (
+        ("Newly overdue", changes.newly_overdue), ("Newly resolved", changes.newly_resolved),
+        ("New data issues", changes.new_issues))]
+
+
+def build_weekly_message(settings: Settings, changes: WeeklyChanges, as_of: date, address: str) -> EmailMessage:
+    """The office's weekly digest: what changed since the last one, and where things stand."""
+    since = f" since {changes.since}" if changes.since else ""
+    heading = f"the week{since}"
+    now = (f"Now: {changes.overdue} overdue, {changes.open} open deficiencies and corrective actions, "
+           f"{changes.issues} data issues to fix.")
+    sections = weekly_sections(changes)
+    text = [f"{settings.company}: {heading}, as of {as_of.isoformat()}.", "", now, ""]
+    for title, lines in sections:
+        text += [title + ":", *[f"- {x}" for x in lines], ""]
+    text += ["-- ", "Sent every week by the SECOR records pipeline ([reminders] weekly_day; \"\" turns it off)."]
+    msg = EmailMessage()
+    _headers(msg, settings.email, (address,), _one_line(f"{settings.company}: SECOR records, {heading}"))
+    seed = f"{address.lower()}\n{as_of.isoformat()}\nweekly"
+    domain = re.sub(r"[^A-Za-z0-9.-]", "", _sender(settings.email).rpartition("@")[2]) or "localhost"
+    msg.replace_header("Message-ID", f"<secor-weekly-{as_of.isoformat()}-"
+                                     f"{hashlib.sha256(seed.encode()).hexdigest()[:16]}@{domain}>")
+    msg.set_content("\n".join(text) + "\n")
+    msg.add_alternative(_HTML.render(company=settings.company, heading=f"The week{since}", greeting="Hello,",
+                                     as_of=as_of.isoformat(), sections=[("Where things stand", [now]), *sections],
+                                     notes=[], ask="", stop="Sent every week to the office ([reminders] weekly_day)."),
+                        subtype="html")
     return msg

@@ -19,6 +19,9 @@ from pipeline.checks.reminders import (
     digests,
     due_reminders,
     latest_threshold,
+    week_snapshot,
+    weekly_changes,
+    weekly_due,
 )
 from tests.builders import dataset
 from tests.checks.reminder_company import (
@@ -116,3 +119,40 @@ def test_the_office_list_and_the_owner_share_one_digest_when_the_same_address() 
     got = _digests(office=(OWNER_MAIL,))
     assert OFFICE_MAIL not in got
     assert got[OWNER_MAIL].roles == (OWNER, OFFICE) and len(got[OWNER_MAIL].reminders) == 4
+
+
+# --------------------------------------------------------------------------- the weekly office digest
+
+
+def _findings(day: date, **changes: object) -> object:
+    s = settings()
+    t = tables()
+    if changes.get("resolve_ca8"):
+        t["corrective_actions"][1].update({"Completed": "2026-12-12", "Verified By": "Dale Kowalski",
+                                           "Verified": "2026-12-13"})
+    if changes.get("bad_row"):
+        t["workers"].append({"Employee Name": "Mike Ross", "Position": "Labourer", "Hire Date": "next spring"})
+    return audit(dataset(t, s), s, day)
+
+
+def test_weekly_day_is_the_configured_weekday_once() -> None:
+    s = settings()
+    assert weekly_due(date(2026, 11, 30), s, None)  # a Monday
+    assert not weekly_due(date(2026, 11, 30), s, "2026-11-30")
+    assert not weekly_due(date(2026, 12, 1), s, None)
+    assert weekly_due(date(2026, 12, 4), settings(weekly_day="friday"), None)
+    assert not weekly_due(date(2026, 11, 30), settings(weekly_day=""), None)
+
+
+def test_weekly_changes_list_newly_overdue_newly_resolved_and_new_data_issues() -> None:
+    first = weekly_changes(None, _findings(date(2026, 11, 30)))  # type: ignore[arg-type]
+    assert first.since is None and first.newly_overdue == () and first.open == 2
+    week1 = {"day": "2026-11-30", "snapshot": week_snapshot(_findings(date(2026, 11, 30)))}  # type: ignore[arg-type]
+    week2 = weekly_changes(week1, _findings(date(2026, 12, 7)))  # type: ignore[arg-type]
+    assert [x.split(":")[0] for x in week2.newly_overdue] == ["CA-8"] and week2.newly_resolved == ()
+    snap2 = {"day": "2026-12-07", "snapshot": week_snapshot(_findings(date(2026, 12, 7)))}  # type: ignore[arg-type]
+    week3 = weekly_changes(snap2, _findings(date(2026, 12, 14), resolve_ca8=True, bad_row=True))  # type: ignore[arg-type]
+    assert [x.split(":")[0] for x in week3.newly_overdue] == ["CA-7"]
+    assert [x.split(":")[0] for x in week3.newly_resolved] == ["CA-8"]
+    assert len(week3.new_issues) == 1 and week3.new_issues[0].startswith("Workers row 6, Start Date: 'next spring'")
+    assert week3.since == "2026-12-07"

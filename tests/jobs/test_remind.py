@@ -168,3 +168,18 @@ def test_a_failed_reminder_run_is_retried_with_the_schedulers_backoff_and_sends_
     run_once(on, later + timedelta(minutes=1), Jobs(sync=sync, pack=fake.pack, send=box))
     reminders = [m for m in box.sent if m["Message-ID"].startswith("<secor-remind-")]
     assert len(reminders) == 4 and "remind" not in load_state(tmp_path).jobs
+
+
+def test_the_office_gets_a_weekly_digest_of_what_changed_once_per_week(tmp_path: Path) -> None:
+    settings = co.settings().replace(output=str(tmp_path))
+    box = Outbox()
+    for day in (date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 7), date(2026, 12, 7)):  # Mondays, twice
+        remind(settings, *_inputs(settings, day), day, send=box)
+    weekly = [m for m in box.sent if m["Message-ID"].startswith("<secor-weekly-")]
+    assert [(m["To"], m["Message-ID"][14:24]) for m in weekly] == [(co.OFFICE_MAIL, "2026-11-30"),
+                                                                    (co.OFFICE_MAIL, "2026-12-07")]
+    text = weekly[1].get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "the week since 2026-11-30" in text
+    assert "Newly overdue:\n- CA-8: Replace cracked ladder foot (assigned to Tyler Brandt), due 2026-12-05" in text
+    assert "Newly resolved:\n- none" in text
+    assert "first weekly digest" in weekly[0].get_body(("plain",)).get_content()
