@@ -146,8 +146,22 @@ class Delivery:
         planned: tuple[Digest, ...] = ()
         if findings is not None and self.box.get("last") != as_of.isoformat():
             planned = plan(self.settings, findings, dataset, as_of, self.state)
+            if self.box.pop("assumed", None):  # the state was lost: what is due now may have been sent already
+                return self._assume_sent(planned, as_of)
             self._record(planned, as_of, self._weekly(findings, as_of))
         return self._send_pending(as_of, planned)
+
+    def _assume_sent(self, planned: tuple[Digest, ...], as_of: date) -> RemindReport:
+        """After a corrupt state file: take today's reminders as sent (never twice), tell the office next time."""
+        sent = self.box.setdefault("sent", {})
+        for d in planned:
+            for key in d.keys:
+                sent.setdefault(key_text(key), as_of.isoformat())
+        self.box["last"] = as_of.isoformat()
+        self._note(f"the scheduler's state file could not be read; the {len(sent)} reminder(s) due on "
+                   f"{as_of.isoformat()} were taken as sent and not sent again. Later thresholds are sent as usual.")
+        self.save()
+        return RemindReport(as_of, ())
 
     def _weekly(self, findings: Any, as_of: date) -> list[EmailMessage]:
         """On ``weekly_day``: the office's digest of what changed since the last one (kept with this run's save)."""

@@ -120,7 +120,8 @@ def due_work(state: State, now: datetime, settings: Settings, trusted: datetime 
     forward (:mod:`jobs.clock`), so no pack is made for a month that has not ended by then plus the offset.
 
     * sync: no successful sync since the latest ``sync_at`` (company time);
-    * remind (``[reminders] enabled``): after the day's sync, once a day, and again while digests are queued;
+    * remind (``[reminders] enabled`` and ``[email] enabled``): after the day's sync, once a day, and again
+      while digests are queued;
     * pack: every month from the first since install whose pack time has passed and that has no pack;
     * mail: every month not yet mailed that is packed or being packed in this pass (listed after its pack,
       so it is tried once the pack exists);
@@ -153,7 +154,7 @@ def due_work(state: State, now: datetime, settings: Settings, trusted: datetime 
 
 def _reminders_due(state: State, now: datetime, settings: Settings, waiting: set[str], *, syncing: bool) -> bool:
     """After the day's sync (in this pass, or done already today): once a day, and while digests are queued."""
-    if not settings.reminders.enabled or "remind" in waiting:
+    if not (settings.reminders.enabled and settings.email.enabled) or "remind" in waiting:
         return False
     synced = syncing or (state.last_sync_ok is not None and state.last_sync_ok >= sync_slot(settings, now))
     box = state.reminders
@@ -318,9 +319,9 @@ class Scheduler:
         log.info("received %s", signal.Signals(signum).name)
         if self._stop.is_set():  # the second one: stop now
             job = self.current
-            redo = (f"{job} is abandoned and redone at the next start" if job and job.kind != "mail" else
-                    f"{job} is abandoned; it is reported as 'may have been sent' and not sent again by itself"
-                    if job else "no job was running")
+            sends = job is not None and job.kind in ("mail", "remind")
+            redo = (f"{job} is abandoned; it is reported as 'may have been sent' and not sent again by itself"
+                    if sends else f"{job} is abandoned and redone at the next start" if job else "no job was running")
             log.warning("stopping now: %s", redo)
             raise KeyboardInterrupt
         self.stop()

@@ -288,6 +288,8 @@ def _start_afresh(out_dir: str | Path, path: Path, now: datetime | None, exc: Ex
         state.mailed[month] = {"at": when, "assumed": "state file was corrupt; not re-sent"}
     if recovered:
         state.installed_month = _next_month(max(recovered))
+    if (Path(out_dir) / "reminders").is_dir():  # which reminders were sent is lost: none is sent twice (jobs.remind)
+        state.reminders = {"assumed": "state file was corrupt"}
     reason = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
     note = (f"state file {path} could not be read ({type(exc).__name__}: {reason}); {kept} and started afresh"
             + (f"; packs on disk taken as produced and mailed: {', '.join(recovered)}"

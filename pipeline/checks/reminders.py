@@ -233,14 +233,20 @@ def directory(workers: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
         return out
     for row in workers.sort_values("row").itertuples(index=False):
         name = row.name if isinstance(row.name, str) else ""
-        email = getattr(row, "email", None)
-        email = email.strip() if isinstance(email, str) and "@" in email else ""
+        email = _address(getattr(row, "email", None))
         boss = getattr(row, "supervisor", None)
         boss = boss if isinstance(boss, str) else ""
         k = text_key(name)
         if k and (email or k not in out or not out[k][1]):
             out[k] = (name, email or (out[k][1] if k in out else ""), boss or (out[k][2] if k in out else ""))
     return out
+
+
+def _address(cell: object) -> str:
+    """The first address in an Email cell ("jason@x.ca; jwhit@gmail.com" -> "jason@x.ca"); "" when none."""
+    if not isinstance(cell, str):
+        return ""
+    return next((w.strip("<>()\"'") for w in re.split(r"[\s,;]+", cell) if "@" in w), "")
 
 
 def office_addresses(settings: Settings) -> tuple[str, ...]:

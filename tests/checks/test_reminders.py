@@ -156,3 +156,15 @@ def test_weekly_changes_list_newly_overdue_newly_resolved_and_new_data_issues() 
     assert [x.split(":")[0] for x in week3.newly_resolved] == ["CA-8"]
     assert len(week3.new_issues) == 1 and week3.new_issues[0].startswith("Workers row 6, Start Date: 'next spring'")
     assert week3.since == "2026-12-07"
+
+
+def test_an_email_cell_with_two_addresses_uses_the_first_and_a_blank_one_is_no_email() -> None:
+    import pandas as pd
+
+    from pipeline.checks.reminders import directory
+
+    workers = pd.DataFrame({"row": [2, 3], "name": ["Jason Whitford", "Tyler Brandt"],
+                            "email": ["Jason <jason@acme.example>; jwhit@gmail.com", "n/a"],
+                            "supervisor": ["Priya Sandhu", None]})
+    assert directory(workers) == {"jason whitford": ("Jason Whitford", "jason@acme.example", "Priya Sandhu"),
+                                  "tyler brandt": ("Tyler Brandt", "", "")}

@@ -183,3 +183,18 @@ def test_the_office_gets_a_weekly_digest_of_what_changed_once_per_week(tmp_path:
     assert "Newly overdue:\n- CA-8: Replace cracked ladder foot (assigned to Tyler Brandt), due 2026-12-05" in text
     assert "Newly resolved:\n- none" in text
     assert "first weekly digest" in weekly[0].get_body(("plain",)).get_content()
+
+
+def test_a_corrupt_state_file_never_makes_reminders_go_out_twice(tmp_path: Path) -> None:
+    settings = co.settings().replace(output=str(tmp_path))
+    box = Outbox()
+    remind(settings, *_inputs(settings), DAY, send=box)
+    state_path(tmp_path).write_text("{ not json", encoding="utf-8")
+    later = date(2026, 12, 3)
+    remind(settings, *_inputs(settings, later), later, send=box)  # taken as sent, office told
+    assert len(box.sent) == 4
+    after = date(2026, 12, 4)
+    remind(settings, *_inputs(settings, after), after, send=box)
+    office = [m for m in box.sent[4:] if m["To"] == co.OFFICE_MAIL]
+    assert len(office) == 1 and "state file could not be read" in office[0].get_body(("plain",)).get_content()
+    assert all("H2S" not in m.get_body(("plain",)).get_content() for m in box.sent[4:])
