@@ -129,10 +129,16 @@ def _deficiencies(findings: Findings, settings: Settings, as_of: date) -> list[R
             continue
         threshold = 0 if days < 0 else soon  # "due soon" once, "overdue" once
         who = row.assigned_to if isinstance(row.assigned_to, str) else ""
-        title = " ".join(str(row.description or row.source).split())[:120]
+        title = _describe(row)
         out.append(Reminder(DEFICIENCY, f"{row.id}|{due.isoformat()}", threshold, title, due, days, who,
                             str(row.id)))
     return out
+
+
+def _describe(row: Any) -> str:
+    """A deficiency's description on one line (its source when blank), at most 120 characters."""
+    text = row.description if isinstance(row.description, str) and row.description.strip() else row.source
+    return " ".join(str(text).split())[:120]
 
 
 def _documents(dataset: Dataset, settings: Settings, as_of: date) -> list[Reminder]:
@@ -334,7 +340,7 @@ def week_snapshot(findings: Findings) -> dict[str, dict[str, str]]:
         for row in defs.itertuples(index=False):
             who = f" (assigned to {row.assigned_to})" if isinstance(row.assigned_to, str) and row.assigned_to else ""
             due = f", due {_day(row.due).isoformat()}" if pd.notna(row.due) else ""
-            line = f"{row.id}: {' '.join(str(row.description or row.source).split())[:120]}{who}{due}"
+            line = f"{row.id}: {_describe(row)}{who}{due}"
             items[str(row.id)] = line
             if row.status == "Overdue":
                 overdue[str(row.id)] = line

@@ -131,8 +131,13 @@ def remind(config: str | None, source: str | None, out: str | None, as_of: str |
     from jobs.remind import remind as send_reminders
     from jobs.sync import read_and_audit, today_in
 
+    from pipeline.checks.reminders import office_addresses
+
     settings = settings_for(config, source, out)
     day = parse_as_of(as_of) or today_in(settings)
+    if not office_addresses(settings):
+        click.echo("Note: no office address ([reminders] office, [email] alerts_to and to are empty): nobody gets "
+                   "the office digest, so people with no Email on Workers are told to no one.", err=True)
     dataset, findings = read_and_audit(settings, day)
     if dry_run:
         report = remind_dry_run(settings, findings, dataset, day, Path(settings.output))
