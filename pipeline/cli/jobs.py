@@ -130,7 +130,6 @@ def remind(config: str | None, source: str | None, out: str | None, as_of: str |
     from jobs.remind import dry_run as remind_dry_run
     from jobs.remind import remind as send_reminders
     from jobs.sync import read_and_audit, today_in
-
     from pipeline.checks.reminders import office_addresses
 
     settings = settings_for(config, source, out)
