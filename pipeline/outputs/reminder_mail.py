@@ -74,8 +74,8 @@ def heading(digest: Digest, company: str) -> str:
     if not n:
         return "reminders: notes for the office"
     first = digest.reminders[0]
-    urgent = "due today or lapsed" if first.days_left <= 0 else \
-        f"the first in {first.days_left} day{'s' if first.days_left != 1 else ''}"
+    days = f"{first.days_left} day{'s' if first.days_left != 1 else ''}"
+    urgent = "due today or lapsed" if first.days_left <= 0 else f"in {days}" if n == 1 else f"the first in {days}"
     return f"{n} reminder{'s' if n != 1 else ''} ({urgent})"
 
 

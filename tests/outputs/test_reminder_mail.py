@@ -29,7 +29,7 @@ def _parts(address: str, description: str = "Replace cracked ladder foot") -> tu
 def test_a_worker_is_told_about_their_own_ticket_and_what_to_send_the_office() -> None:
     message, text, html = _parts(co.OPERATOR_MAIL)
     assert message["To"] == co.OPERATOR_MAIL  # one recipient: nobody sees another's address
-    assert message["Subject"] == f"{co.settings().company}: 1 reminder (the first in 34 days)"
+    assert message["Subject"] == f"{co.settings().company}: 1 reminder (in 34 days)"
     assert "Hello Jason Whitford," in text
     assert "Your H2S Alive expires on 2027-01-05 (in 34 days)." in text
     assert "send the office a copy of the new card" in text
