@@ -42,6 +42,12 @@ def real_pack(settings: Settings, month: str) -> Any:
     return run_pack(settings, month, remember=True)
 
 
+def real_audit(settings: Settings, as_of: date) -> Any:
+    from .sync import read_and_audit
+
+    return read_and_audit(settings, as_of, seen_in=settings.output)
+
+
 def real_send(settings: Settings, message: EmailMessage) -> None:
     from pipeline.outputs.mail import send_message
 
@@ -60,10 +66,11 @@ class Jobs:
     sync: Callable[[Settings, date], Any] = real_sync
     pack: Callable[[Settings, str], Any] = real_pack
     send: Callable[[Settings, EmailMessage], None] = real_send
+    audit: Callable[[Settings, date], Any] = real_audit  # (dataset, findings) for reminders without a sync
 
 
 class Job(NamedTuple):
-    kind: str  # "sync" | "pack" | "mail"
+    kind: str  # "sync" | "remind" | "pack" | "mail"
     month: str | None = None  # pack and mail: "YYYY-MM"
 
     def __str__(self) -> str:
@@ -127,6 +134,7 @@ class Runner:
     def __init__(self, settings: Settings, state: State, now: datetime, jobs: Jobs, out: Path) -> None:
         self.settings, self.state, self.now, self.jobs, self.out = settings, state, now, jobs, out
         self.outcomes: list[Outcome] = []
+        self.synced: Any = None  # this pass's sync result: the reminders use its findings
 
     def save(self) -> None:
         save_state(self.out, self.state)
@@ -170,6 +178,7 @@ class Runner:
     def _sync(self, job: Job, started: datetime) -> str | None:
         as_of = self.now.date()
         result = self.jobs.sync(self.settings, as_of)
+        self.synced = result
         written = ", ".join(map(str, getattr(result, "written", None) or ()))
         problems = tuple(getattr(result, "problems", None) or ())
         if problems:  # the dashboards are up, but from part of the records: a failure, retried and alerted
@@ -177,6 +186,26 @@ class Runner:
             raise SecorError(f"dashboards refreshed{where} but part of the records could not be read: "
                              + " ".join(map(str, problems)), fix="Fix that; the sync is retried by itself.")
         return f"as of {as_of.isoformat()}" + (f", wrote {written}" if written else "")
+
+    def _remind(self, job: Job, started: datetime) -> str | None:
+        """Today's reminders from this pass's sync (or a fresh read): record, then send (jobs.remind)."""
+        from .remind import Delivery
+
+        as_of = self.now.date()
+        synced = self.synced
+        if self.state.reminders.get("last") == as_of.isoformat():  # planned already today: send what is queued
+            dataset = findings = None
+        elif getattr(synced, "findings", None) is None or getattr(synced, "dataset", None) is None:
+            if any(o.job.kind == "sync" and not o.ok for o in self.outcomes):
+                return "not run: the sync failed; done after the next good sync"
+            dataset, findings = self.jobs.audit(self.settings, as_of)
+        else:
+            dataset, findings = synced.dataset, synced.findings
+        report = Delivery(self.settings, self.state, self.out, self.now, self.jobs.send, self.save).run(
+            findings, dataset, as_of)
+        extra = (f", {len(report.refused)} refused" if report.refused else "") + (
+            f", {len(report.maybe_sent)} may have been sent" if report.maybe_sent else "")
+        return f"{len(report.sent)} reminder email(s) sent{extra}"
 
     def _pack(self, job: Job, started: datetime) -> str | None:
         from pipeline.outputs.mail import Headline

@@ -120,6 +120,8 @@ def due_work(state: State, now: datetime, settings: Settings, trusted: datetime 
     forward (:mod:`jobs.clock`), so no pack is made for a month that has not ended by then plus the offset.
 
     * sync: no successful sync since the latest ``sync_at`` (company time);
+    * remind (``[reminders] enabled`` and ``[email] enabled``): after the day's sync, once a day, and again
+      while digests are queued;
     * pack: every month from the first since install whose pack time has passed and that has no pack;
     * mail: every month not yet mailed that is packed or being packed in this pass (listed after its pack,
       so it is tried once the pack exists);
@@ -132,6 +134,8 @@ def due_work(state: State, now: datetime, settings: Settings, trusted: datetime 
     work: list[Job] = []
     if "sync" not in waiting and (state.last_sync_ok is None or state.last_sync_ok < sync_slot(settings, now)):
         work.append(Job("sync"))
+    if _reminders_due(state, now, settings, waiting, syncing=bool(work)):
+        work.append(Job("remind"))
     month = first_pack_month(state, now)
     months = set(state.packs) | set(state.mailed)  # months done: a set, never a watermark
     while pack_time(settings, month) <= packs_by:
@@ -146,6 +150,16 @@ def due_work(state: State, now: datetime, settings: Settings, trusted: datetime 
         if m not in state.mailed and f"mail {m}" not in waiting and (m in state.packs or Job("pack", m) in work):
             work.append(Job("mail", m))
     return work
+
+
+def _reminders_due(state: State, now: datetime, settings: Settings, waiting: set[str], *, syncing: bool) -> bool:
+    """After the day's sync (in this pass, or done already today): once a day, and while digests are queued."""
+    if not (settings.reminders.enabled and settings.email.enabled) or "remind" in waiting:
+        return False
+    synced = syncing or (state.last_sync_ok is not None and state.last_sync_ok >= sync_slot(settings, now))
+    box = state.reminders
+    queued = any(e.get("status") == "pending" for e in (box.get("outbox") or {}).values())
+    return synced and (box.get("last") != now.date().isoformat() or queued)
 
 
 # --------------------------------------------------------------------------- running it
@@ -305,9 +319,9 @@ class Scheduler:
         log.info("received %s", signal.Signals(signum).name)
         if self._stop.is_set():  # the second one: stop now
             job = self.current
-            redo = (f"{job} is abandoned and redone at the next start" if job and job.kind != "mail" else
-                    f"{job} is abandoned; it is reported as 'may have been sent' and not sent again by itself"
-                    if job else "no job was running")
+            sends = job is not None and job.kind in ("mail", "remind")
+            redo = (f"{job} is abandoned; it is reported as 'may have been sent' and not sent again by itself"
+                    if sends else f"{job} is abandoned and redone at the next start" if job else "no job was running")
             log.warning("stopping now: %s", redo)
             raise KeyboardInterrupt
         self.stop()

@@ -117,6 +117,8 @@ class State:
     alerts: dict[str, datetime] = field(default_factory=dict)  # kind -> when the office was told it keeps failing
     clock: dict[str, Any] = field(default_factory=dict)  # {boot_id, boot, wall} of the last run (jobs.clock)
     future: dict[str, dict[str, Any]] = field(default_factory=dict)  # "pack 2026-11" -> entry dated in the future
+    # {"sent": {key text: day}, "outbox": {message id: {...}}, "last": day, "refused": [lines]} (jobs.remind)
+    reminders: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what load_state had to repair, for the log
     migrated: bool = field(default=False, compare=False, repr=False)  # read from an older layout: save it again
 
@@ -153,6 +155,7 @@ class State:
             "alerts": {k: _iso(v) for k, v in sorted(self.alerts.items())},
             "clock": self.clock,
             "future": self.future,
+            "reminders": self.reminders,
         }
 
     @classmethod
@@ -174,7 +177,8 @@ class State:
         jobs = data.get("jobs") or {}
         alerts = data.get("alerts") or {}
         clock, future = data.get("clock") or {}, data.get("future") or {}
-        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts, clock, future)):
+        reminders = data.get("reminders") or {}
+        if not all(isinstance(x, dict) for x in (last_sync, jobs, alerts, clock, future, reminders)):
             raise TypeError("bad 'last_sync', 'jobs', 'alerts', 'clock' or 'future'")
         state = cls(
             installed_month=installed,
@@ -186,6 +190,7 @@ class State:
             alerts={str(k): v for k, v in ((k, _dt(v)) for k, v in alerts.items()) if v is not None},
             clock=dict(clock),
             future={str(k): v for k, v in future.items() if isinstance(v, dict)},
+            reminders=dict(reminders),
         )
         for key, entry in jobs.items():
             state._add_job(str(key), entry)
@@ -283,6 +288,8 @@ def _start_afresh(out_dir: str | Path, path: Path, now: datetime | None, exc: Ex
         state.mailed[month] = {"at": when, "assumed": "state file was corrupt; not re-sent"}
     if recovered:
         state.installed_month = _next_month(max(recovered))
+    if (Path(out_dir) / "reminders").is_dir():  # which reminders were sent is lost: none is sent twice (jobs.remind)
+        state.reminders = {"assumed": "state file was corrupt"}
     reason = str(exc) if not isinstance(exc, OSError) else (exc.strerror or str(exc))
     note = (f"state file {path} could not be read ({type(exc).__name__}: {reason}); {kept} and started afresh"
             + (f"; packs on disk taken as produced and mailed: {', '.join(recovered)}"

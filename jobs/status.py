@@ -33,6 +33,12 @@ def status_lines(out: str | Path) -> list[str]:
         h = state.jobs[key]
         retry = h.retry_at.isoformat(timespec="minutes") if h.retry_at else "next run"
         lines.append(f"  FAILING {key}: {h.failures} time(s), next attempt {retry}: {h.last_error}")
+    box = state.reminders
+    if box.get("last"):
+        queued = [e for e in (box.get("outbox") or {}).values() if e.get("status") == "pending"]
+        lines.append(f"  reminders: last planned for {box['last']}; {len(box.get('sent') or {})} item(s) reminded; "
+                     f"{len(queued)} email(s) queued" + (f"; {len(box['office_notes'])} note(s) waiting for the "
+                                                         "office" if box.get("office_notes") else ""))
     if state.future:
         lines.append(f"  set aside (dated in the future, written while the clock was ahead): "
                      f"{', '.join(sorted(state.future))}")

@@ -124,6 +124,19 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class RemindersSettings:
+    """Reminders before things lapse (docs/reminders.md), sent after the daily sync."""
+
+    enabled: bool = False
+    thresholds: tuple[int, ...] = (60, 30, 7, 0)  # days before a ticket expires (or a document's review is due)
+    due_soon_days: int = 7  # a deficiency or corrective action due within this many days
+    audit_thresholds: tuple[int, ...] = (90, 60, 30)  # days before the next SECOR maintenance audit (S.2)
+    office: tuple[str, ...] = ()  # the office's addresses; default [email] alerts_to, else [email] to
+    off: tuple[str, ...] = ()  # names (as on Workers) or addresses that get no reminders
+    weekly_day: str = "Monday"  # the office's weekly digest of what changed; "" for none
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable. Frozen: the core never changes it."""
 
@@ -143,6 +156,7 @@ class Settings:
     pack: PackSettings = field(default_factory=PackSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    reminders: RemindersSettings = field(default_factory=RemindersSettings)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -153,7 +167,7 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
 
-_SECTIONS = {"source", "audit", "google", "pack", "schedule", "email"}
+_SECTIONS = {"source", "audit", "google", "pack", "schedule", "email", "reminders"}
 
 
 def _coerce(value: Any, hint: Any, where: str) -> Any:
@@ -335,6 +349,20 @@ def _ranges(settings: Settings) -> None:
         raise SecorError(f"'email.port' is {settings.email.port}; it must be from 1 to 65535 (587 or 465, usually).")
 
 
+def _reminder_days(cfg: RemindersSettings) -> None:
+    """Thresholds are whole days, 0 or more (0: the day it lapses)."""
+    for name in ("thresholds", "audit_thresholds"):
+        for value in getattr(cfg, name):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise SecorError(f"'reminders.{name}' holds {value!r}; each must be a whole number of days, 0 or more.",
+                                 fix=f"Write it like {name} = [60, 30, 7, 0].")
+    _at_least("reminders.due_soon_days", cfg.due_soon_days, 0)
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "")
+    if cfg.weekly_day.strip().lower() not in days:
+        raise SecorError(f"'reminders.weekly_day' is \"{cfg.weekly_day}\".",
+                         fix='Write a day like "Monday", or "" for no weekly digest.')
+
+
 def _validate(settings: Settings) -> None:
     """Values that parse but cannot work: a clear error now rather than a failure at 6 a.m."""
     _one_of("source.backend", settings.source.backend, ("local", "google"))
@@ -353,6 +381,7 @@ def _validate(settings: Settings) -> None:
     if not 1 <= settings.schedule.pack_day <= 28:
         raise SecorError("'schedule.pack_day' must be a day from 1 to 28 (every month has it).")
     _ranges(settings)
+    _reminder_days(settings.reminders)
     _password_env(settings.email.password_env)
 
 

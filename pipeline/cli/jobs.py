@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from .common import config_option, out_option, settings_for, source_option
+from pipeline.errors import SecorError
+
+from .common import as_of_option, config_option, out_option, parse_as_of, settings_for, source_option
 
 
 @click.command()
@@ -104,7 +108,54 @@ def status(config: str | None, out: str | None) -> None:
         click.echo(line)
 
 
+@click.command()
+@config_option
+@source_option
+@out_option
+@as_of_option
+@click.option("--dry-run", is_flag=True,
+              help="Send nothing and record nothing: print who would get what and write each email as an .eml "
+                   "under OUT/reminders/dry-run/.")
+def remind(config: str | None, source: str | None, out: str | None, as_of: str | None, dry_run: bool) -> None:
+    """Email today's reminders: tickets about to expire (to the worker, their supervisor and the office),
+    deficiencies and corrective actions due soon or overdue (to whoever they are assigned to, and the office),
+    program documents to review and the next SECOR maintenance audit (to the owner, [email] to).
+
+    One email per person, each item once per threshold ([reminders] thresholds, due_soon_days); a renewal
+    in Training Records stops them. The scheduler does this after the daily sync when [reminders]
+    enabled = true; running it again the same day sends only what is still queued. People with no Email on
+    Workers, refused addresses and "may have been sent" emails are listed for the office.
+    See docs/reminders.md.
+    """
+    from jobs.remind import dry_run as remind_dry_run
+    from jobs.remind import remind as send_reminders
+    from jobs.sync import read_and_audit, today_in
+    from pipeline.checks.reminders import office_addresses
+
+    settings = settings_for(config, source, out)
+    day = parse_as_of(as_of) or today_in(settings)
+    if not office_addresses(settings):
+        click.echo("Note: no office address ([reminders] office, [email] alerts_to and to are empty): nobody gets "
+                   "the office digest, so people with no Email on Workers are told to no one.", err=True)
+    dataset, findings = read_and_audit(settings, day)
+    if dry_run:
+        report = remind_dry_run(settings, findings, dataset, day, Path(settings.output))
+        for line in report.lines():
+            click.echo(line)
+        if report.written:
+            click.echo(f"Wrote {len(report.written)} email(s) under {report.written[0].parent} (not sent).")
+        return
+    if not settings.email.enabled:
+        raise SecorError("[email] enabled = false: no reminder can be sent.",
+                         fix="Set [email] enabled = true (and host, sender), or use --dry-run.")
+    report = send_reminders(settings, findings, dataset, day)
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"Sent {len(report.sent)} reminder email(s).")
+
+
 def register(group: click.Group) -> None:
+    group.add_command(remind)
     group.add_command(run)
     group.add_command(send)
     group.add_command(forget)

@@ -372,6 +372,10 @@ class MaybeSent(SecorError):
     delivered (RFC 1047). Never retried by itself; ``secor send --month`` sends it again on purpose."""
 
 
+class Refused(SecorError):
+    """The server refused every recipient (e.g. 550 no such user): sending the same message again will not help."""
+
+
 class _Data:
     """``SMTP.data`` that knows when the final dot went out and waits ``[email] data_timeout_seconds`` for
     the server's answer to it (RFC 5321 4.5.3.2.6 recommends 10 minutes: the server may be scanning it)."""
@@ -476,8 +480,8 @@ def send_message(settings: Settings, message: EmailMessage) -> dict[str, tuple[i
         raise SecorError(f"the mail server {where} does not support what was asked ({stage}): {exc}.",
                          fix="Check [email] security and username.") from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise SecorError(f"the mail server {where} refused every recipient: {', '.join(sorted(exc.recipients))}.",
-                         fix="Check the addresses in [email] to / alerts_to.") from None
+        raise Refused(f"the mail server {where} refused every recipient: {', '.join(sorted(exc.recipients))}.",
+                      fix="Check the addresses in [email] to / alerts_to.") from None
     except smtplib.SMTPSenderRefused as exc:
         raise SecorError(f"the mail server {where} refused the sender '{exc.sender}': {_reply(exc.smtp_error)}.",
                          fix="Check [email] sender: many servers only accept the login's own address.") from None
