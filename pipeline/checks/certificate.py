@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from .base import CERTIFICATE, FAIL, PASS, WARN, AuditContext, CheckResult, result
@@ -44,48 +46,71 @@ def _month_label(ts: pd.Timestamp) -> str:
     return ts.strftime("%Y-%m")
 
 
-@check("S.2", CERTIFICATE, "Maintenance audit calendar")
-def maintenance_calendar(ctx: AuditContext) -> CheckResult:
+@dataclass(frozen=True)
+class AuditCalendar:
+    """The certificate's audit calendar as the Program tab gives it (see check S.2)."""
+
+    issued: pd.Timestamp
+    expiry: pd.Timestamp
+    row: int  # Program row of the certificate
+    maintenance_done: int
+    next_title: str  # "year-2 maintenance audit", "year-3 maintenance audit" or "recertification audit"
+    next_start: pd.Timestamp  # first day of the month it is due in (the expiry for recertification)
+    next_end: pd.Timestamp  # last day it may be held
+
+
+def audit_calendar(ctx: AuditContext) -> AuditCalendar | None:
     """From the latest Program row naming the SECOR certificate (not a maintenance audit) with a Signed Date
     (= issue date): maintenance audits are due in the certificate's month in years 2 and 3, and it expires after
     3 years. Each later 'SECOR' row (e.g. 'SECOR Maintenance Audit 2026') counts as one maintenance audit done.
-    Warn from maintenance_warn_days before a due month (or the expiry), Fail once a due month has passed without
-    it, or the certificate has expired."""
-    missing = missing_table("S.2", ctx.data, "program")
-    if missing:
-        return missing
+    None without such a row (or without the Program table)."""
+    if not ctx.data.has("program"):
+        return None
     rows = documents(ctx.data.table("program"), "SECOR Certificate", ctx)
     rows = rows[rows["signed_date"].notna()].sort_values(["signed_date", "row"])
     if rows.empty:
-        return result("S.2", WARN, "no 'SECOR Certificate' row with a Signed Date (issue date) on the Program tab; "
-                                   "add it to track the maintenance audits")
+        return None
     is_maintenance = rows["key"].map(lambda k: "maintenance" in k or "annual" in k).astype(bool)
     anchors = rows[~is_maintenance]
     anchor = (anchors if not anchors.empty else rows).iloc[-1]
     issued = anchor["signed_date"]
     done = int((rows["signed_date"] > issued).sum())
     expiry = issued + pd.DateOffset(years=3)
-    warn = pd.Timedelta(days=ctx.settings.audit.maintenance_warn_days)
-    where = [f"Program row {int(anchor['row'])}"]
-    base = f"certificate issued {issued.date().isoformat()}, expires {expiry.date().isoformat()}"
-    as_of = ctx.as_of_ts
-    if as_of >= expiry:
-        return result("S.2", FAIL, f"{base}: expired; a new certification audit is needed", where)
     for year in (1, 2):
-        if done >= year:
-            continue
-        month_start = (issued + pd.DateOffset(years=year)).to_period("M").start_time
-        month_end = month_start + pd.offsets.MonthEnd(0)
-        label = _month_label(month_start)
-        if as_of > month_end:
-            return result("S.2", FAIL, f"{base}; the year-{year + 1} maintenance audit was due in {label} and no "
+        if done < year:
+            start = (issued + pd.DateOffset(years=year)).to_period("M").start_time
+            return AuditCalendar(issued, expiry, int(anchor["row"]), done, f"year-{year + 1} maintenance audit",
+                                 start, start + pd.offsets.MonthEnd(0))
+    return AuditCalendar(issued, expiry, int(anchor["row"]), done, "recertification audit", expiry, expiry)
+
+
+@check("S.2", CERTIFICATE, "Maintenance audit calendar")
+def maintenance_calendar(ctx: AuditContext) -> CheckResult:
+    """The calendar of :func:`audit_calendar`. Warn from maintenance_warn_days before a due month (or the
+    expiry), Fail once a due month has passed without it, or the certificate has expired."""
+    missing = missing_table("S.2", ctx.data, "program")
+    if missing:
+        return missing
+    cal = audit_calendar(ctx)
+    if cal is None:
+        return result("S.2", WARN, "no 'SECOR Certificate' row with a Signed Date (issue date) on the Program tab; "
+                                   "add it to track the maintenance audits")
+    warn = pd.Timedelta(days=ctx.settings.audit.maintenance_warn_days)
+    where = [f"Program row {cal.row}"]
+    base = f"certificate issued {cal.issued.date().isoformat()}, expires {cal.expiry.date().isoformat()}"
+    as_of = ctx.as_of_ts
+    if as_of >= cal.expiry:
+        return result("S.2", FAIL, f"{base}: expired; a new certification audit is needed", where)
+    if cal.next_title.endswith("maintenance audit"):
+        label = _month_label(cal.next_start)
+        if as_of > cal.next_end:
+            return result("S.2", FAIL, f"{base}; the {cal.next_title} was due in {label} and no "
                                        "newer SECOR row is on the Program tab", where)
-        if as_of >= month_start - warn:
-            return result("S.2", WARN, f"{base}; next due: year-{year + 1} maintenance audit in {label}", where)
-        return result("S.2", PASS, f"{base}; next due: year-{year + 1} maintenance audit in {label}", where)
-    status = WARN if as_of >= expiry - warn else PASS
+        status = WARN if as_of >= cal.next_start - warn else PASS
+        return result("S.2", status, f"{base}; next due: {cal.next_title} in {label}", where)
+    status = WARN if as_of >= cal.expiry - warn else PASS
     return result("S.2", status, f"{base}; both maintenance audits on file; next due: recertification audit "
-                                 f"by {expiry.date().isoformat()}", where)
+                                 f"by {cal.expiry.date().isoformat()}", where)
 
 
 @check("S.3", CERTIFICATE, "Certifying Partner training held by an active worker")

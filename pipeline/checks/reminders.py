@@ -22,6 +22,8 @@ from ..normalise.cells import text_key
 from ..normalise.dataset import Dataset
 from ..settings import Settings
 from .audit import Findings
+from .base import AuditContext
+from .certificate import audit_calendar
 from .common import DOCUMENT_RULES, keys, matches_document
 
 TICKET, DEFICIENCY, DOCUMENT, AUDIT = "ticket", "deficiency", "document", "audit"
@@ -96,7 +98,7 @@ def due_reminders(findings: Findings, dataset: Dataset, settings: Settings, as_o
     """Every reminder due on ``as_of`` that was not sent before: per item only its latest threshold reached."""
     done = {tuple(k) for k in sent}
     found = [*_tickets(findings, settings, as_of), *_deficiencies(findings, settings, as_of),
-             *_documents(dataset, settings, as_of), *_audit(findings, settings, as_of)]
+             *_documents(dataset, settings, as_of), *_audit(findings, dataset, settings, as_of)]
     return tuple(r for r in found if r.key not in done)
 
 
@@ -173,22 +175,26 @@ def _documents(dataset: Dataset, settings: Settings, as_of: date) -> list[Remind
     return out
 
 
-_NEXT_MAINTENANCE = re.compile(r"next due: year-(\d) maintenance audit in (\d{4})-(\d{2})")
-_NEXT_RECERT = re.compile(r"next due: recertification audit by (\d{4}-\d{2}-\d{2})")
+def next_audit(findings: Findings, dataset: Dataset, settings: Settings, as_of: date) -> tuple[str, date] | None:
+    """The next SECOR audit on the certificate's calendar (check S.2's): (title, the first day it is due), or None
+    once it is past or without a certificate row."""
+    ctx = AuditContext(dataset, settings, as_of, findings.certifications, findings.deficiencies)
+    cal = audit_calendar(ctx)
+    if cal is None or ctx.as_of_ts > cal.next_end:
+        return None
+    return _title(cal.next_title), cal.next_start.date()
 
 
-def next_audit(findings: Findings) -> tuple[str, date] | None:
-    """The next SECOR audit S.2 names: ("Year-2 maintenance audit", first day of its month), or None."""
-    detail = next((c.detail for c in findings.checks if c.id == "S.2"), "")
-    if m := _NEXT_MAINTENANCE.search(detail):
-        return f"Year-{m.group(1)} SECOR maintenance audit", date(int(m.group(2)), int(m.group(3)), 1)
-    if m := _NEXT_RECERT.search(detail):
-        return "SECOR recertification audit", date.fromisoformat(m.group(1))
-    return None
+def _title(next_title: str) -> str:
+    """'year-2 maintenance audit' -> 'Year-2 SECOR maintenance audit'."""
+    if next_title.startswith("year-"):
+        year, rest = next_title.split(" ", 1)
+        return f"{year.capitalize()} SECOR {rest}"
+    return f"SECOR {next_title}"
 
 
-def _audit(findings: Findings, settings: Settings, as_of: date) -> list[Reminder]:
-    found = next_audit(findings)
+def _audit(findings: Findings, dataset: Dataset, settings: Settings, as_of: date) -> list[Reminder]:
+    found = next_audit(findings, dataset, settings, as_of)
     if found is None:
         return []
     title, due = found
