@@ -73,10 +73,17 @@ def heading(digest: Digest, company: str) -> str:
     n = len(digest.reminders)
     if not n:
         return "reminders: notes for the office"
-    first = digest.reminders[0]
-    days = f"{first.days_left} day{'s' if first.days_left != 1 else ''}"
-    urgent = "due today or lapsed" if first.days_left <= 0 else f"in {days}" if n == 1 else f"the first in {days}"
-    return f"{n} reminder{'s' if n != 1 else ''} ({urgent})"
+    lapsed = sum(1 for r in digest.reminders if r.days_left <= 0)
+    ahead = sorted(r.days_left for r in digest.reminders if r.days_left > 0)
+    parts = [f"{lapsed} due today or lapsed"] if lapsed else []
+    if ahead:
+        days = f"{ahead[0]} day{'s' if ahead[0] != 1 else ''}"
+        parts.append(f"{len(ahead)} due in {days}" if len(ahead) == 1 else f"{len(ahead)} due, the first in {days}")
+    if len(parts) == 2:
+        words = ", ".join(parts)
+    else:  # one kind only: "due in 5 days" for one reminder, "2 due today or lapsed" for more
+        words = parts[0].split(" ", 1)[1] if n == 1 else parts[0]
+    return f"{n} reminder{'s' if n != 1 else ''} ({words})"
 
 
 def reminder_text(settings: Settings, digest: Digest, as_of: date) -> str:

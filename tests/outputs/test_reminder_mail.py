@@ -29,7 +29,7 @@ def _parts(address: str, description: str = "Replace cracked ladder foot") -> tu
 def test_a_worker_is_told_about_their_own_ticket_and_what_to_send_the_office() -> None:
     message, text, html = _parts(co.OPERATOR_MAIL)
     assert message["To"] == co.OPERATOR_MAIL  # one recipient: nobody sees another's address
-    assert message["Subject"] == f"{co.settings().company}: 1 reminder (in 34 days)"
+    assert message["Subject"] == f"{co.settings().company}: 1 reminder (due in 34 days)"
     assert "Hello Jason Whitford," in text
     assert "Your H2S Alive expires on 2027-01-05 (in 34 days)." in text
     assert "send the office a copy of the new card" in text
@@ -51,3 +51,17 @@ def test_the_message_id_is_stable_for_the_same_digest() -> None:
     assert first == build_reminder_message(co.settings(), d, DAY)["Message-ID"]
     assert first.startswith("<secor-remind-2026-12-02-") and first.endswith("@acme.example>")
     assert first != build_reminder_message(co.settings(), _digests()[co.OWNER_MAIL], DAY)["Message-ID"]
+
+
+def test_the_subject_says_how_many_have_lapsed_and_when_the_next_is_due() -> None:
+    from types import SimpleNamespace
+
+    from pipeline.outputs.reminder_mail import heading
+
+    def digest(*days: int) -> SimpleNamespace:
+        return SimpleNamespace(reminders=[SimpleNamespace(days_left=d) for d in days])
+
+    assert heading(digest(-20, 35), "Acme") == "2 reminders (1 due today or lapsed, 1 due in 35 days)"
+    assert heading(digest(5), "Acme") == "1 reminder (due in 5 days)"
+    assert heading(digest(0), "Acme") == "1 reminder (due today or lapsed)"
+    assert heading(digest(3, 9), "Acme") == "2 reminders (2 due, the first in 3 days)"
