@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from ..normalise.dataset import Dataset
+from ..normalise.links import action_links
 from ..schema import BY_KEY
 from ..settings import Settings
 from .base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN, AuditContext, CheckResult
@@ -132,8 +133,9 @@ def audit(data: Dataset, settings: Settings, as_of: date) -> Findings:
     from .registry import load_all
 
     certs = certifications(data, settings, as_of)
-    defs = deficiencies(data, settings, as_of)
-    context = AuditContext(data, settings, as_of, certs, defs)
+    links = action_links(data)  # several checks follow them: found once
+    defs = deficiencies(data, settings, as_of, links)
+    context = AuditContext(data, settings, as_of, certs, defs, links)
     results = tuple(check.run(context) for check in load_all().values())
     ordered = tuple(sorted(results, key=lambda c: (c.element == CERTIFICATE, c.element, _id_key(c.id))))
     return Findings(

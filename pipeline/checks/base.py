@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from ..normalise.dataset import Dataset
+from ..normalise.links import action_links
 from ..settings import Settings
 
 PASS, WARN, FAIL = "Pass", "Warn", "Fail"
@@ -50,6 +51,12 @@ class AuditContext:
     as_of: date
     certifications: pd.DataFrame  # see certifications.CERTIFICATION_COLUMNS
     deficiencies: pd.DataFrame  # see deficiencies.DEFICIENCY_COLUMNS
+    # normalise.links.action_links(data), computed once by audit() for every check that follows links.
+    links: pd.DataFrame | None = None
+
+    def action_links(self) -> pd.DataFrame:
+        """Findings and corrective actions linked either way (computed here when not given)."""
+        return self.links if self.links is not None else action_links(self.data)
 
     @property
     def as_of_ts(self) -> pd.Timestamp:

@@ -162,8 +162,11 @@ def all_findings(data: Dataset, settings: Settings) -> pd.DataFrame:
     return pd.concat(sources, ignore_index=True) if sources else _frame()
 
 
-def deficiencies(data: Dataset, settings: Settings, as_of: date) -> pd.DataFrame:
-    """Every defect that still needs action as of the date, most urgent first (see the module docstring)."""
+def deficiencies(data: Dataset, settings: Settings, as_of: date, links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every defect that still needs action as of the date, most urgent first (see the module docstring).
+
+    ``links``: :func:`action_links` of ``data`` when the caller has them already.
+    """
     ts = pd.Timestamp(as_of)
     findings = all_findings(data, settings)
     # Every finding ID, whatever its state: a Corrective Actions row linked to one is represented by it.
@@ -171,7 +174,7 @@ def deficiencies(data: Dataset, settings: Settings, as_of: date) -> pd.DataFrame
     # Findings from after the as-of date do not exist yet; undated hazards are kept (their age is unknown).
     findings = findings[~(findings["found"] > ts)]
     actions = _actions(data, ts)
-    all_links = action_links(data)
+    all_links = action_links(data) if links is None else links
     absorbed = set(all_links.loc[all_links["record_id"].map(record_key).isin(finding_refs), "action_row"])
     links = _link_summary(actions, all_links)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..normalise.links import action_links, linked_records
+from ..normalise.links import linked_records
 from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 from .common import (
     FORM_DATE_COLUMNS,
@@ -180,7 +180,7 @@ def defects_followed_up(ctx: AuditContext) -> CheckResult:
     if not ctx.data.has("pre_start") and not ctx.data.has("workplace_inspection"):
         return result("E4.3", FAIL, "tables Pre-Start and Workplace Inspection not found")
     ca = ctx.data.table("corrective_actions")
-    linked = linked_records(action_links(ctx.data), ca.loc[ca["raised"] <= ctx.as_of_ts, "row"])
+    linked = linked_records(ctx.action_links(), ca.loc[ca["raised"] <= ctx.as_of_ts, "row"])
     ps = ctx.data.table("pre_start")
     ps = ps[in_window(ctx, ps["date"]) & pre_start_defect(ps)]
     ps_ok = ref_key(ps["id"]).isin(linked) | (ps["closed"] <= ctx.as_of_ts) | affirmed(ps["action_taken"])

@@ -6,7 +6,7 @@ import difflib
 
 import pandas as pd
 
-from ..normalise.links import action_links, linked_records, record_key
+from ..normalise.links import linked_records, record_key
 from .base import FAIL, PASS, WARN, AuditContext, CheckResult, result
 from .common import (
     affirmed,
@@ -108,7 +108,7 @@ def incident_actions(ctx: AuditContext) -> CheckResult:
     inc = _incidents_in_window(ctx)
     ca = ctx.data.table("corrective_actions")
     ca = ca[ca["raised"] <= ctx.as_of_ts]
-    links = action_links(ctx.data)
+    links = ctx.action_links()
     has_action = filled(inc["corrective_actions"]) | ref_key(inc["id"]).isin(linked_records(links, ca["row"]))
     incident_cas = ca[(ca["source"] == "Incident") & in_window(ctx, ca["raised"])]
     if inc.empty and incident_cas.empty:

@@ -137,25 +137,10 @@ def _mention_links(data: Dataset, by_action: dict[str, list[tuple[str, int]]]) -
 def action_links(data: Dataset) -> pd.DataFrame:
     """One row per (Corrective Actions row, record) pair linked either way (see the module docstring).
 
-    Computed once per Dataset (several checks ask): the frame is shared, so never change it.
-
     Columns: action_id (as written), action_row (its sheet row), record_id, table (the record's table key),
     how (``source_ref`` or ``mention``; a pair linked both ways is listed once, as ``source_ref``).
     Empty when Corrective Actions was not read.
     """
-    cached = _LINKS.get(id(data))
-    if cached is not None and cached[0] is data:
-        return cached[1]
-    frame = _action_links(data)
-    _LINKS.clear()  # one Dataset at a time is enough; never keeps an old one alive for long
-    _LINKS[id(data)] = (data, frame)
-    return frame
-
-
-_LINKS: dict[int, tuple[Dataset, pd.DataFrame]] = {}
-
-
-def _action_links(data: Dataset) -> pd.DataFrame:
     if not data.has("corrective_actions"):
         return pd.DataFrame({c: [] for c in LINK_COLUMNS}).astype({"action_row": "int64"})
     ca = data.table("corrective_actions")
