@@ -286,8 +286,8 @@ def _values(data: dict[str, Any]) -> dict[str, dict[str, dict[str, str]]]:
             allowed = column.choices or ("Yes", "No")
             canonical = {choice_key(a): a for a in allowed}
             for wording, target in mapping.items():
-                shown = json.dumps(target, ensure_ascii=False)
-                line = f"[values.{table}.{col}] {json.dumps(wording, ensure_ascii=False)} = {shown}"
+                shown = json.dumps(target, ensure_ascii=False)  # not always text: a number, a list
+                line = f"[values.{table}.{col}] {toml_string(wording)} = {shown}"
                 found = canonical.get(choice_key(target)) if isinstance(target, str) else None
                 if found is None:
                     raise SecorError(f"'{line}': {shown} is not a {column.title} of {BY_KEY[table].title}.",
@@ -383,6 +383,11 @@ def _validate(settings: Settings) -> None:
     _ranges(settings)
     _reminder_days(settings.reminders)
     _password_env(settings.email.password_env)
+
+
+def toml_string(text: str) -> str:
+    """Text as a quoted TOML string, for config lines printed ready to paste (JSON strings are TOML strings)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def load_settings(path: str | Path | None) -> Settings:

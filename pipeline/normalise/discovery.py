@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..schema import TABLES, Table
-from ..settings import Settings
+from ..settings import Settings, toml_string
 from ..sources.base import Tab, Workbook
 from . import cells
 from .headers import header_key, match_headers
@@ -80,12 +80,7 @@ def pin_line(table: Table, tab: Tab, tabs: Sequence[Tab]) -> str:
     """The line under ``[tables]`` that pins this choice; it names the book when the tab name is not unique."""
     same_name = sum(1 for t in tabs if t.name.casefold() == tab.name.casefold())
     name = tab.name if same_name == 1 else tab.label
-    return f'{table.key} = ["{toml_text(name)}"]'
-
-
-def toml_text(text: str) -> str:
-    """Text as it goes between double quotes in TOML."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return f"{table.key} = [{toml_string(name)}]"
 
 
 def discover(workbook: Workbook, settings: Settings, set_aside: Tab | None = None) -> Discovery:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pandas as pd
 
 from ..schema import BY_KEY, ID, ROW, TABLES, Column, Kind, Table
-from ..settings import Settings
+from ..settings import Settings, toml_string
 from ..sources.base import Tab, Workbook
 from . import cells
 from .dataset import (
@@ -31,7 +31,7 @@ from .dataset import (
     TableStatus,
     typed_series,
 )
-from .discovery import discover, pin_line, toml_text
+from .discovery import discover, pin_line
 from .examples import without_template_examples
 from .grid import GRID_KEYS, combined, find_grid, grid_tables
 from .headers import match_headers
@@ -343,7 +343,7 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
         issues.add(SOURCE_TABLE, None, "", tab.name,
                    f"tab '{tab.name}' ({tab.origin}, {len(tab.rows)} rows) is not read: no table has that name "
                    "or its columns. If it holds records, map it under [tables] in the config, "
-                   f"e.g. flha = [\"{toml_text(tab.label)}\"].", WARNING)
+                   f"e.g. flha = [{toml_string(tab.label)}].", WARNING)
     tables, status, examples = without_template_examples(tables, status)  # our template's example rows
     for line in (*examples, *link_issues(Dataset(tables, status, issues.frame()))):  # + links to nothing
         issues.add(*line)

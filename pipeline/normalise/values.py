@@ -7,12 +7,11 @@ it counts exactly what the office sees listed. Pure: nothing is read or written.
 from __future__ import annotations
 
 import difflib
-import json
 from collections import Counter
 from dataclasses import dataclass
 
 from ..schema import TABLES, Column, Kind
-from ..settings import Settings
+from ..settings import Settings, toml_string
 from . import cells
 from .dataset import Dataset
 from .tables import choice_lookup
@@ -41,7 +40,7 @@ class Unmapped:
     @property
     def toml(self) -> str:
         """The ``"wording" = "Value"`` line for [values.<table>.<column>]."""
-        return f"{json.dumps(self.value, ensure_ascii=False)} = {json.dumps(self.guess or _MISSING)}"
+        return f"{toml_string(self.value)} = {toml_string(self.guess or _MISSING)}"
 
 
 def _guess(text: str, column: Column, office: dict[str, str] | None) -> str | None:

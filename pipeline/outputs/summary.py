@@ -7,10 +7,9 @@ from collections.abc import Sequence
 
 from ..checks.audit import SELF_ASSESSMENT_NOTE, Findings
 from ..normalise.dataset import Dataset
-from ..normalise.discovery import toml_text
 from ..normalise.values import unmapped_values_text
 from ..schema import BY_KEY, TABLES
-from ..settings import Settings
+from ..settings import Settings, toml_string
 from ..sources.base import Workbook
 
 
@@ -80,7 +79,7 @@ def header_suggestion(table_key: str, missing_title: str, unused: Sequence[str])
     for alias in column.aliases:
         close += difflib.get_close_matches(alias.casefold(), names, n=1, cutoff=0.6)
     pick = unused[names.index(close[-1] if len(close) > 1 else close[0])]
-    return f'[headers.{table_key}]\n{column.key} = ["{toml_text(pick)}"]'
+    return f"[headers.{table_key}]\n{column.key} = [{toml_string(pick)}]"
 
 
 def _table_lines(dataset: Dataset) -> tuple[list[str], list[str], bool]:
