@@ -26,7 +26,7 @@ from datetime import date
 import pandas as pd
 
 from ..normalise.dataset import Dataset
-from ..normalise.links import action_links, hazard_ids, record_key
+from ..normalise.links import action_links, hazard_ids, record_keys
 from ..settings import Settings
 from .common import filled, pre_start_defect, reports_defect
 
@@ -50,7 +50,7 @@ _FINDING_COLUMNS = ["id", "source", "found", "description", "unit_or_site", "ass
 
 def ref_key(series: pd.Series) -> pd.Series:
     """How a Source Ref and a record ID compare (links.record_key): case and spaces do not matter."""
-    return series.map(record_key)
+    return record_keys(series)
 
 
 def _days(n: int) -> pd.Timedelta:
@@ -126,7 +126,7 @@ def _link_summary(actions: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     Assigned To and Due."""
     state = actions[["row", "raised", "done", "is_verified", "assigned_to", "due"]]
     linked = links[["action_row", "record_id"]].merge(state, left_on="action_row", right_on="row")
-    linked = linked.assign(ref=linked["record_id"].map(record_key)).sort_values(["raised", "row"], kind="stable")
+    linked = linked.assign(ref=record_keys(linked["record_id"])).sort_values(["raised", "row"], kind="stable")
     summary = linked.groupby("ref", sort=False).agg(
         any_done=("done", "any"), any_verified=("is_verified", "any"),
         ca_assigned=("assigned_to", "first"), ca_due=("due", "first"))
@@ -175,10 +175,10 @@ def deficiencies(data: Dataset, settings: Settings, as_of: date, links: pd.DataF
     findings = findings[~(findings["found"] > ts)]
     actions = _actions(data, ts)
     all_links = action_links(data) if links is None else links
-    absorbed = set(all_links.loc[all_links["record_id"].map(record_key).isin(finding_refs), "action_row"])
-    links = _link_summary(actions, all_links)
+    absorbed = set(all_links.loc[ref_key(all_links["record_id"]).isin(finding_refs), "action_row"])
+    by_record = _link_summary(actions, all_links)
 
-    findings = findings.assign(ref=ref_key(findings["id"])).join(links, on="ref")
+    findings = findings.assign(ref=ref_key(findings["id"])).join(by_record, on="ref")
     findings = findings.assign(
         any_done=findings["any_done"].fillna(False).astype(bool),
         any_verified=findings["any_verified"].fillna(False).astype(bool),
