@@ -64,6 +64,19 @@ def tab_names_match(wanted: str, tab: Tab) -> bool:
     return bool(key) and key in (header_key(tab.name), header_key(tab.label), header_key(f"{tab.book} / {tab.name}"))
 
 
+def table_names(table: Table, settings: Settings, how: str) -> tuple[str, ...]:
+    """The names a table goes by: those in ``[tables]`` (CONFIGURED), or its title and aliases (BY_NAME)."""
+    return tuple(settings.tables.get(table.key, ())) if how == CONFIGURED else (table.title, *table.aliases)
+
+
+def named_as(tab: Tab, table: Table, settings: Settings) -> str | None:
+    """How ``tab`` is named as ``table``: CONFIGURED, BY_NAME, or None."""
+    for how in (CONFIGURED, BY_NAME):
+        if any(tab_names_match(w, tab) for w in table_names(table, settings, how)):
+            return how
+    return None
+
+
 def book_title(tab: Tab) -> str:
     """The spreadsheet's name without Forms' "(Responses)": "FLHA (Responses)" -> "FLHA"."""
     return _RESPONSES.sub(" ", tab.book).strip(" -_")
@@ -98,10 +111,9 @@ def discover(workbook: Workbook, settings: Settings, set_aside: Tab | None = Non
         taken[id(tab)] = table.key
 
     # 1 and 2: names, configured first; a second tab of the same name is worth a warning.
-    for how, names_of in ((CONFIGURED, lambda t: settings.tables.get(t.key, ())),
-                          (BY_NAME, lambda t: (t.title, *t.aliases))):
+    for how in (CONFIGURED, BY_NAME):
         for table in TABLES:
-            for wanted in names_of(table):
+            for wanted in table_names(table, settings, how):
                 for tab in tabs:
                     if id(tab) in taken or not tab_names_match(wanted, tab):
                         continue

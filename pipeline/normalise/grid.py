@@ -29,7 +29,7 @@ from ..settings import Settings
 from ..sources.base import Tab, Workbook
 from . import cells
 from .dataset import REJECTED, WARNING, TableStatus, typed_series
-from .discovery import is_dashboard, tab_names_match
+from .discovery import is_dashboard, named_as
 from .headers import header_key
 from .names import Roster
 from .training import UNCREDITED
@@ -230,16 +230,6 @@ def _name_header(layout: GridLayout, lines: Sequence[Sequence[object]]) -> str:
     return cells.clean_text(_cell(lines[layout.header], layout.name_col)) or ""
 
 
-def _named_as(tab: Tab, key: str, settings: Settings) -> str | None:
-    """How ``tab`` is named as table ``key``: "configured", "name", or None."""
-    table = BY_KEY[key]
-    if any(tab_names_match(w, tab) for w in settings.tables.get(key, ())):
-        return "configured"
-    if any(tab_names_match(w, tab) for w in (table.title, *table.aliases)):
-        return "name"
-    return None
-
-
 def find_grid(workbook: Workbook, settings: Settings) -> tuple[Tab, str] | None:
     """The tab that holds the training matrix as a grid, and how it was found ("configured", "name",
     "headers"): one named (or mapped) as the matrix or the records first, then a tab no table is
@@ -248,10 +238,10 @@ def find_grid(workbook: Workbook, settings: Settings) -> tuple[Tab, str] | None:
     for how in ("configured", "name"):
         for key in GRID_KEYS:
             for tab in tabs:
-                if _named_as(tab, key, settings) == how and grid_layout(tab, settings.date_order) is not None:
+                if named_as(tab, BY_KEY[key], settings) == how and grid_layout(tab, settings.date_order) is not None:
                     return tab, how
     for tab in tabs:
-        if all(_named_as(tab, t.key, settings) is None for t in BY_KEY.values()) \
+        if all(named_as(tab, t, settings) is None for t in BY_KEY.values()) \
                 and grid_layout(tab, settings.date_order, allow_empty=False) is not None:
             return tab, "headers"
     return None
