@@ -75,8 +75,8 @@ def findings_json(findings: Findings, month: Month, generated_at: datetime) -> s
                       default=_json_value) + "\n"
 
 
-FORMULA_PREFIXES = "=+-@\t\r"
-# A formula prefix at the start, or after a delimiter or line break some reader splits on (spaces between allowed).
+# A formula prefix (= + - @, and tab or CR, which some readers also take) at the start, or after a delimiter or
+# line break some reader splits on (spaces between allowed).
 _FORMULA_AT = re.compile(r"(^|[,;\t\r\n])( *)(?=[=+\-@\t\r])")
 
 
