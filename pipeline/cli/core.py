@@ -49,7 +49,7 @@ def doctor(source: str | None, config: str | None, out: str | None) -> None:
     src = open_source(settings)
     workbook = src.read()
     dataset = normalise(workbook, settings)
-    access = src.access_lines() if hasattr(src, "access_lines") and not workbook.problems else []
+    access = src.access_lines() if not workbook.problems else []
     text, ok = doctor_text(src.describe(), workbook, dataset, access, settings)
     click.echo(text)
     for line in seen_lines(settings.output, workbook, dataset):  # what the scheduled runs expect (jobs.seen)

@@ -154,6 +154,10 @@ class LocalSource:
     def describe(self) -> str:
         return f"folder {self.folder}"
 
+    def access_lines(self) -> list[str]:
+        """Nothing to check before a sync: the dashboard is a new file written in the output folder."""
+        return []
+
     def files(self) -> list[Path]:
         """The files that will be read, in name order; lock and hidden files left out."""
         if not self.folder.is_dir():
