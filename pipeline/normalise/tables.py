@@ -33,7 +33,7 @@ from .dataset import (
 )
 from .discovery import discover, pin_line
 from .examples import without_template_examples
-from .grid import GRID_KEYS, combined, find_grid, grid_tables
+from .grid import GRID_KEYS, Grid, combined, find_grid, grid_tables
 from .headers import match_headers
 from .ids import assign_ids, find_double_submits
 from .links import link_issues
@@ -297,37 +297,35 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
 
     for note in workbook.notes:
         issues.add(SOURCE_TABLE, None, "", "", note, WARNING)
-    grid_found = find_grid(workbook, settings)
-    grid_tab, grid_how = grid_found if grid_found else (None, "")
+    grid_found = find_grid(workbook, settings)  # a training matrix kept as a grid: read once, into both tables
     grid = None
-    found = discover(workbook, settings, set_aside=grid_tab)
+    found = discover(workbook, settings, set_aside=grid_found[0] if grid_found else None)
     roster: Roster | None = None
     for table in TABLES:  # Workers comes first: the roster the other tables' names are matched to
         placement = found.chosen.get(table.key)
-        if grid_found is not None and table.key in GRID_KEYS:  # a grid matrix: read once, into both tables
-            grid = grid or grid_tables(grid_tab, settings, roster, tables.get("workers"), issues.add)
-            grid_status = replace(grid.status(table.key), found_by="grid " + grid_how, confidence="sure",
-                                  pin=pin_line(BY_KEY["training_matrix"], grid_tab, workbook.tabs),
-                                  header_row=grid_tab.header_row)
-            if placement is None:
-                tables[table.key], status[table.key] = grid.frame(table.key), grid_status
-                continue
-        for other in found.others.get(table.key, ()):
-            issues.add(table.title, None, "", other.name,
-                       f"tab '{other.name}' ({other.origin}) also looks like {table.title}; only "
-                       f"'{placement.tab.name}' ({placement.tab.origin}) is read. Merge them, or pin the one "
-                       f"to read: under [tables] in the config, {placement.pin}" if placement else "", WARNING)
+        in_grid = grid_found is not None and table.key in GRID_KEYS
+        if in_grid:
+            grid = grid or grid_tables(grid_found[0], settings, roster, tables.get("workers"), issues.add)
         if placement is None:
+            if in_grid:
+                tables[table.key] = grid.frame(table.key)
+                status[table.key] = _grid_status(grid, table.key, grid_found, workbook)
+                continue
             looked = ", ".join(dict.fromkeys((*settings.tables.get(table.key, ()), table.title)))
             issues.add(table.title, None, "", "",
                        f"table not found (no tab named {looked}, and no tab has its columns); the checks that "
                        "need it report it as missing. Add the tab or map its name in the config [tables].", TABLE)
             status[table.key] = TableStatus(table.key, None)
             continue
+        for other in found.others.get(table.key, ()):
+            issues.add(table.title, None, "", other.name,
+                       f"tab '{other.name}' ({other.origin}) also looks like {table.title}; only "
+                       f"'{placement.tab.name}' ({placement.tab.origin}) is read. Merge them, or pin the one "
+                       f"to read: under [tables] in the config, {placement.pin}", WARNING)
         frame, st = _normalise_table(table, placement.tab, settings, roster, issues)
         st = replace(st, found_by=placement.how, confidence=placement.confidence,
                      pin=placement.pin, header_row=placement.tab.header_row)
-        if grid is not None and table.key in GRID_KEYS:
+        if in_grid:
             frame, st = combined(grid, table.key, frame, st)
         status[table.key] = st
         if frame is not None:
@@ -349,6 +347,13 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
         issues.add(*line)
     return Dataset(tables, status, issues.frame(), tuple(workbook.problems),
                    not_required=grid.not_required if grid else ())
+
+
+def _grid_status(grid: Grid, key: str, found: tuple[Tab, str], workbook: Workbook) -> TableStatus:
+    """The status of a table read from the grid alone, with how its tab was found."""
+    tab, how = found
+    return replace(grid.status(key), found_by="grid " + how, confidence="sure",
+                   pin=pin_line(BY_KEY["training_matrix"], tab, workbook.tabs), header_row=tab.header_row)
 
 
 def _report_duplicate_workers(frame: pd.DataFrame, issues: _Issues) -> None:
