@@ -31,7 +31,7 @@ from .dataset import (
     TableStatus,
     typed_series,
 )
-from .discovery import discover, pin_line
+from .discovery import SURE, discover, pin_line
 from .examples import without_template_examples
 from .grid import GRID_KEYS, Grid, combined, find_grid, grid_tables
 from .headers import match_headers
@@ -352,7 +352,7 @@ def normalise(workbook: Workbook, settings: Settings) -> Dataset:
 def _grid_status(grid: Grid, key: str, found: tuple[Tab, str], workbook: Workbook) -> TableStatus:
     """The status of a table read from the grid alone, with how its tab was found."""
     tab, how = found
-    return replace(grid.status(key), found_by="grid " + how, confidence="sure",
+    return replace(grid.status(key), found_by=f"grid {how}", confidence=SURE,
                    pin=pin_line(BY_KEY["training_matrix"], tab, workbook.tabs), header_row=tab.header_row)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from ..checks.audit import SELF_ASSESSMENT_NOTE, Findings
 from ..normalise.dataset import Dataset
+from ..normalise.discovery import BY_BOOK, BY_HEADERS, BY_NAME, CONFIGURED
 from ..normalise.values import unmapped_values_text
 from ..schema import BY_KEY, TABLES
 from ..settings import Settings, toml_string
@@ -62,10 +63,10 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
     return "\n".join(lines)
 
 
-_HOW = {"configured": "as configured", "name": "by its tab name", "spreadsheet name": "by its spreadsheet's name",
-        "headers": "recognised from its headers", "grid configured": "as configured",
-        "grid name": "by its tab name", "grid headers": "recognised from its layout"}
-_GUESSED = ("spreadsheet name", "headers", "grid headers")
+_HOW = {CONFIGURED: "as configured", BY_NAME: "by its tab name", BY_BOOK: "by its spreadsheet's name",
+        BY_HEADERS: "recognised from its headers", f"grid {CONFIGURED}": "as configured",
+        f"grid {BY_NAME}": "by its tab name", f"grid {BY_HEADERS}": "recognised from its layout"}
+_GUESSED = (BY_BOOK, BY_HEADERS, f"grid {BY_HEADERS}")  # found without a name: worth pinning
 
 
 def header_suggestion(table_key: str, missing_title: str, unused: Sequence[str]) -> str | None:
@@ -75,10 +76,10 @@ def header_suggestion(table_key: str, missing_title: str, unused: Sequence[str])
     if not unused:
         return None
     names = [h.casefold() for h in unused]
-    close = difflib.get_close_matches(missing_title.casefold(), names, n=1, cutoff=0.0)
-    for alias in column.aliases:
-        close += difflib.get_close_matches(alias.casefold(), names, n=1, cutoff=0.6)
-    pick = unused[names.index(close[-1] if len(close) > 1 else close[0])]
+    # A header close to one of the column's wordings, else the header closest to its title.
+    by_alias = [m for a in column.aliases for m in difflib.get_close_matches(a.casefold(), names, n=1, cutoff=0.6)]
+    best = by_alias[-1] if by_alias else difflib.get_close_matches(missing_title.casefold(), names, n=1, cutoff=0)[0]
+    pick = unused[names.index(best)]
     return f"[headers.{table_key}]\n{column.key} = [{toml_string(pick)}]"
 
 
