@@ -17,20 +17,12 @@ from jobs.state import load_state
 from pipeline.cli import main
 from pipeline.settings import SourceSettings
 from tests.jobs.helpers import FakeJobs, smtp_server
-from tests.jobs.test_real_jobs import TABLES
 
 EDM = ZoneInfo("America/Edmonton")
 NOV = datetime(2026, 11, 21, 6, 5, tzinfo=EDM)
 DEC = datetime(2026, 12, 1, 6, 5, tzinfo=EDM)
 
 
-@pytest.fixture
-def source(tmp_path: Path) -> Path:
-    folder = tmp_path / "records"
-    folder.mkdir()
-    for name, text in TABLES.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return folder
 
 
 def _records_read(out: Path) -> tuple[str, str]:
