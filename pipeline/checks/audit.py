@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..normalise.dataset import Dataset
 from ..normalise.links import action_links
+from ..plan.model import ActionPlan
 from ..schema import BY_KEY
 from ..settings import Settings
 from .base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN, AuditContext, CheckResult
@@ -92,6 +93,8 @@ class Findings:
     pass_overall: float
     pass_element: float
     unread: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # count -> titles of unread tables
+    # Who does what by when: computed once by audit() (pipeline.plan.build); every view reads this one.
+    plan: ActionPlan = field(default_factory=ActionPlan)
 
     @property
     def overall(self) -> float:
