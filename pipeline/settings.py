@@ -75,6 +75,10 @@ class AuditSettings:
         "human error", "worker error", "operator error", "not paying attention", "carelessness", "accident",
         "bad luck",
     )
+    # The action plan's dates when a record gives none (docs/checks.md, "The action plan"): days from the as-of date.
+    action_days_certificate: int = 30  # S.1 over the small-employer limit: plan the move to COR
+    action_days_fail: int = 14  # an action that settles a failed check (a missing ticket, a root cause)
+    action_days_warn: int = 30  # an action that settles a Warn
     near_misses_min: int = 1  # E6.2: near misses the window should hold
 
 
@@ -313,7 +317,8 @@ _SHARES = ("pass_overall", "pass_element", "generic_site_share", "shortfall_warn
 _LEAST = {"expiry_warning_days": 0, "due_days_out_of_service": 0, "due_days_default": 0,
           "duplicate_window_minutes": 0, "copy_paste_min_sites": 1, "copy_paste_min_days": 1,
           "management_months_required": 0, "toolbox_interval_days": 1, "toolbox_repeat_weeks": 0,
-          "small_employer_limit": 1, "maintenance_warn_days": 0, "notes_min_chars": 0, "near_misses_min": 0}
+          "small_employer_limit": 1, "maintenance_warn_days": 0, "notes_min_chars": 0, "near_misses_min": 0,
+          "action_days_certificate": 0, "action_days_fail": 0, "action_days_warn": 0}
 
 
 def _share(where: str, value: float) -> None:

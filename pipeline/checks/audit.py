@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -141,7 +142,7 @@ def audit(data: Dataset, settings: Settings, as_of: date) -> Findings:
     context = AuditContext(data, settings, as_of, certs, defs, links)
     results = tuple(check.run(context) for check in load_all().values())
     ordered = tuple(sorted(results, key=lambda c: (c.element == CERTIFICATE, c.element, _id_key(c.id))))
-    return Findings(
+    findings = Findings(
         company=settings.company,
         as_of=as_of,
         certifications=certs,
@@ -154,6 +155,10 @@ def audit(data: Dataset, settings: Settings, as_of: date) -> Findings:
         pass_element=settings.audit.pass_element,
         unread=unread_tables(data),
     )
+    from ..plan.build import action_plan
+    from .certificate import audit_calendar
+
+    return dataclasses.replace(findings, plan=action_plan(findings, data, settings, as_of, audit_calendar(context)))
 
 
 def _id_key(check_id: str) -> tuple[int, ...]:
