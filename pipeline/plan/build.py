@@ -48,8 +48,10 @@ def check_tiers(findings: Findings) -> dict[str, int]:
             continue
         if c.id in CERTIFICATE_CHECKS:
             tiers[c.id] = CERTIFICATE_TIER
-        elif (c.element != CERTIFICATE and readiness.get(c.element, 1.0) < findings.pass_element) or (overall_low and c.status == FAIL):
-            tiers[c.id] = PASS_RULE_TIER
+        elif c.element != CERTIFICATE and readiness.get(c.element, 1.0) < findings.pass_element:
+            tiers[c.id] = PASS_RULE_TIER  # its element is under the pass rule's floor
+        elif overall_low and c.status == FAIL:
+            tiers[c.id] = PASS_RULE_TIER  # each Fail lifted raises the overall figure most
         else:
             tiers[c.id] = FAIL_TIER if c.status == FAIL else DEDUCTED_TIER
     return tiers
