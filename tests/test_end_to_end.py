@@ -77,7 +77,7 @@ def test_cli_sync_prints_an_actionable_summary(demo: DemoCompany, tmp_path: Path
                                        "--out", str(tmp_path), "--as-of", demo.end.isoformat()])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "Element 5" in out and "Most urgent:" in out and "H2S Alive expired" in out
+    assert "Element 5" in out and "Most urgent (" in out and "Renew Ravi Sandhu's H2S Alive (expired" in out
     assert str(tmp_path / "dashboard.xlsx") in out
 
 

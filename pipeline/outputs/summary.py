@@ -13,20 +13,7 @@ from ..schema import BY_KEY, TABLES
 from ..settings import Settings, toml_string
 from ..sources.base import Workbook
 
-
-def urgent_items(findings: Findings, limit: int = 3) -> list[str]:
-    """The most urgent things to fix, one line each: expired/missing tickets, overdue deficiencies, failed checks."""
-    items: list[str] = []
-    certs = findings.certifications
-    for _, c in certs[certs["status"].isin(["Expired", "Missing"])].head(limit).iterrows():
-        items.append(f"{c['worker']}: {c['ticket']} {str(c['status']).lower()}")
-    defs = findings.deficiencies
-    for _, d in defs[defs["status"] == "Overdue"].head(limit).iterrows():
-        items.append(f"{d['id']}: overdue {d['source'].lower()} deficiency, {int(d['age_days'])} days old")
-    for c in findings.checks:
-        if c.status == "Fail":
-            items.append(f"{c.title}: {c.detail}")
-    return items[:limit]
+URGENT_LINES = 5  # actions of the plan printed after a sync
 
 
 def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -> str:
@@ -48,10 +35,10 @@ def summary_text(findings: Findings, dataset: Dataset, written: Sequence[str]) -
     defs = (f"Deficiencies: {c('open_deficiencies')} open, {c('overdue_deficiencies')} overdue."
             if findings.counts.get("open_deficiencies") is not None else f"Deficiencies: {c('open_deficiencies')}.")
     lines.append(f"{tickets} {defs} Near misses (12 months): {c('near_misses')}. Data issues: {c('data_issues')}.")
-    urgent = urgent_items(findings)
-    if urgent:
-        lines.append("Most urgent:")
-        lines.extend(f"  - {u}" for u in urgent)
+    top = findings.plan.top(URGENT_LINES)
+    if top:
+        lines.append(f"Most urgent ({len(findings.plan)} actions in all, on Dashboard - Actions):")
+        lines.extend(f"  {a.rank}. {a.line(findings.as_of)}" for a in top)
     rows = sum(s.rows_read for s in dataset.status.values())
     lines.append(f"Read {rows} rows from {sum(1 for s in dataset.status.values() if s.usable)} tables.")
     unusable = [s.title for s in dataset.status.values() if not s.usable]

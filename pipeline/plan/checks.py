@@ -41,8 +41,8 @@ TODO: dict[str, str] = {
     "E6.4": "Complete the incident corrective actions",
     "E6.5": "Tell the crew about each incident and record it",
     "S.1": "Plan the move to COR: over the small-employer limit, SECOR no longer applies",
-    "S.2": "Book the next SECOR audit with the Certifying Partner",
-    "S.3": "Have an active worker hold the Certifying Partner's tickets",
+    "S.2": "Book the next SECOR audit with {partner}",
+    "S.3": "Have an active worker hold {partner}'s tickets ({tickets})",
 }
 # The table an action on each check is done in (where to look or add a row).
 TABLE: dict[str, str] = {
@@ -75,12 +75,17 @@ def check_actions(findings: Findings, data: Dataset, settings: Settings, as_of: 
         where = "; ".join(shown) + (f" (+{len(check.records) - 3} more)" if len(check.records) > 3 else "")
         detail = check.detail if len(check.detail) <= 220 else check.detail[:219] + "\u2026"
         out.append(PlanAction(
-            key=f"check|{check.id}", tier=0, kind=_kind(check), what=f"{TODO.get(check.id, check.name)}: {detail}",
+            key=f"check|{check.id}", tier=0, kind=_kind(check), what=f"{_todo(check, settings)}: {detail}",
             who=who, who_from=who_from, decider="" if who else people.decider(*lead), due=due, due_from=due_from,
             where=where or places.add_row(data, table),
             close=f"fix it in {places.tab_of(data, table)}; {check.id} is judged again at the next sync",
             clears=(check.id,), records=check.records, element=check.element))
     return out
+
+
+def _todo(check: CheckResult, settings: Settings) -> str:
+    audit = settings.audit
+    return TODO.get(check.id, check.name).format(partner=audit.partner, tickets=" and ".join(audit.partner_tickets))
 
 
 def _place(data: Dataset, reference: str, form_ids: dict[str, tuple[str, int]], table: str) -> str:

@@ -63,6 +63,17 @@ class PlanAction:
         """'clears E5.2, S.3', or '' when it settles no check (a ticket expiring soon)."""
         return "clears " + ", ".join(self.clears) if self.clears else ""
 
+    def due_text(self, as_of: date) -> str:
+        """'by 2026-12-14', 'overdue since 2026-11-12', or 'no date'."""
+        if self.due is None:
+            return "no date"
+        return f"overdue since {self.due.isoformat()}" if self.due < as_of else f"by {self.due.isoformat()}"
+
+    def line(self, as_of: date) -> str:
+        """One line for a terminal or a plain-text mail: what, who, by when, what it clears."""
+        clears = f" ({self.clears_text})" if self.clears else ""
+        return f"{self.what} \u2014 {self.who_text}, {self.due_text(as_of)}{clears}"
+
     def overdue(self, as_of: date) -> bool:
         """True when the action's date has passed."""
         return self.due is not None and self.due < as_of
