@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from ..checks.audit import Findings
 from ..checks.base import CERTIFICATE, PASS, CheckResult
 from ..checks.certificate import AuditCalendar
+from ..checks.common import missing_table_title
 from ..normalise.dataset import Dataset
 from ..settings import Settings
 from . import people, places
@@ -64,9 +65,15 @@ def check_actions(findings: Findings, data: Dataset, settings: Settings, as_of: 
     """An action for every check that is not passed and not in ``settled`` (check ids record actions clear)."""
     refs = {r for c in findings.checks for r in c.records}
     form_ids = places.form_id_index(data, refs)
-    out = []
-    for check in findings.checks:
-        if check.status == PASS or check.id in settled:
+    todo = [c for c in findings.checks if c.status != PASS and c.id not in settled]
+    unread: dict[str, list[CheckResult]] = {}
+    for check in todo:
+        title = missing_table_title(check.detail)
+        if title:
+            unread.setdefault(title, []).append(check)
+    out = [_table_action(title, checks, data, settings, as_of, lead) for title, checks in unread.items()]
+    for check in todo:
+        if missing_table_title(check.detail):
             continue
         who, who_from = _owner(check, data, as_of, lead, form_ids)
         due, due_from = _due(check, settings, as_of, calendar)
@@ -81,6 +88,22 @@ def check_actions(findings: Findings, data: Dataset, settings: Settings, as_of: 
             close=f"fix it in {places.tab_of(data, table)}; {check.id} is judged again at the next sync",
             clears=(check.id,), records=check.records, element=check.element))
     return out
+
+
+def _table_action(title: str, checks: list[CheckResult], data: Dataset, settings: Settings, as_of: date,
+                  lead: tuple[str | None, str]) -> PlanAction:
+    """A table that was not read is one thing to do, whatever number of checks cannot run without it."""
+    who, who_from = people.lead_who(*lead)
+    days = settings.audit.action_days_fail
+    ids = [c.id for c in checks]
+    return PlanAction(
+        key=f"table|{title.casefold()}", tier=0, kind=RECORDS,
+        what=f"Give the pipeline the {title} table: it was not found, so {', '.join(ids)} cannot be judged",
+        who=who, who_from=who_from, decider="" if who else people.decider(*lead),
+        due=as_of + timedelta(days=days), due_from=f"[audit] action_days_fail: {days} days",
+        where="run `secor doctor`: it says which tab it looked for and the [tables] line to map yours",
+        close=f"add or map the {title} tab; {', '.join(ids)} are judged at the next sync",
+        clears=tuple(ids), element=min(c.element for c in checks) if checks else 0)
 
 
 def _todo(check: CheckResult, settings: Settings) -> str:

@@ -189,3 +189,13 @@ def test_every_action_has_who_or_who_decides_a_date_and_a_place():
         assert a.who or "decides who" in a.decider, a
         assert a.due is not None and a.where and a.close, a
     assert FAILED_PRE_START_TS  # the fixture's failed pre-start is the defect above
+
+
+def test_a_table_not_read_is_one_action_for_every_check_that_needs_it():
+    from tests.checks.support import without
+
+    plan = plan_of(without("training_records"))
+    tables = [a for a in plan if a.key.startswith("table|")]
+    assert len(tables) == 1 and "Training Records" in tables[0].what
+    assert {"E5.2", "S.3"} <= set(tables[0].clears)
+    assert not [a for a in plan if a.key in ("check|E5.2", "check|S.3")]
