@@ -10,7 +10,6 @@ names: it is never read from the config file, stored, or logged.
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import os
 import re
@@ -29,6 +28,7 @@ from typing import Any
 from ..checks.audit import SELF_ASSESSMENT_NOTE, count_text, meets_pass_rule, overall_readiness
 from ..errors import SecorError
 from ..settings import EmailSettings, Settings
+from .mail_layout import environment, render
 
 log = logging.getLogger("secor.mail")
 
@@ -69,6 +69,88 @@ class ElementLine:
     readiness: float
 
 
+TOP_ACTIONS = 5  # how many of the plan's actions the email lists
+ACTIONS_TAB = "Dashboard - Actions"  # the dashboard's tab with the whole plan
+
+
+@dataclass(frozen=True)
+class TopAction:
+    """One of the plan's most urgent actions, in the words the email shows: a JSON-able copy of a PlanAction."""
+
+    rank: int
+    what: str
+    who_text: str
+    due: date | None
+    clears_text: str = ""
+    tier_name: str = ""
+
+    @classmethod
+    def of(cls, action: Any, rank: int) -> TopAction:
+        """From a :class:`pipeline.plan.model.PlanAction`; ``rank`` when the action has none (0)."""
+        return cls(rank=int(action.rank or rank), what=str(action.what), who_text=str(action.who_text),
+                   due=action.due, clears_text=str(action.clears_text), tier_name=str(action.tier_name))
+
+    def when_text(self, as_of: date) -> str:
+        """'By when: 2026-11-14', '... today, 2026-10-31', '... overdue since 2026-10-15' or '... no date set'."""
+        if self.due is None:
+            return "By when: no date set"
+        if self.due < as_of:
+            return f"By when: overdue since {self.due.isoformat()}"
+        return f"By when: {'today, ' if self.due == as_of else ''}{self.due.isoformat()}"
+
+    def why_text(self) -> str:
+        """'Why: Fail (clears E5.2, S.3)': the tier that ranks it, and the checks it settles."""
+        clears = f" ({self.clears_text})" if self.clears_text else ""
+        return f"Why: {self.tier_name or 'on the plan'}{clears}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "what": self.what, "who_text": self.who_text,
+                "due": self.due.isoformat() if self.due else None, "clears_text": self.clears_text,
+                "tier_name": self.tier_name}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], rank: int) -> TopAction:
+        """From :meth:`to_dict`, or a PlanAction's fields as JSON (who/decider, clears as a list, tier as a number)."""
+        from ..plan.model import TIER_NAMES
+
+        who = data.get("who_text") or data.get("who") or (
+            f"Unassigned: {data['decider']}" if data.get("decider") else "Unassigned")
+        clears = data.get("clears_text")
+        if clears is None and data.get("clears"):
+            clears = "clears " + ", ".join(str(c) for c in data["clears"])
+        tier = data.get("tier_name") or TIER_NAMES.get(data.get("tier"), "")  # type: ignore[arg-type]
+        due = data.get("due")
+        return cls(rank=int(data.get("rank") or rank), what=str(data["what"]), who_text=str(who),
+                   due=due if isinstance(due, date) or due is None else date.fromisoformat(str(due)[:10]),
+                   clears_text=str(clears or ""), tier_name=str(tier))
+
+
+@dataclass(frozen=True)
+class PlanTop:
+    """The plan as the email needs it: its first actions and how many there are in all."""
+
+    total: int
+    top: tuple[TopAction, ...] = ()
+
+    @classmethod
+    def of(cls, plan: Any, n: int = TOP_ACTIONS) -> PlanTop:
+        """From an :class:`pipeline.plan.model.ActionPlan`: shown as ranked, never re-ranked here."""
+        return cls(len(plan), tuple(TopAction.of(a, i) for i, a in enumerate(plan.top(n), start=1)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"total": self.total, "top": [a.to_dict() for a in self.top]}
+
+    @classmethod
+    def from_data(cls, data: Any, n: int = TOP_ACTIONS) -> PlanTop:
+        """From :meth:`to_dict`, or a plan written as ``{"actions": [...]}`` or a list of actions."""
+        if isinstance(data, Mapping) and "top" in data:
+            actions, total = list(data["top"]), int(data.get("total", len(data["top"])))
+        else:
+            actions = list(data["actions"] if isinstance(data, Mapping) else data)
+            total = len(actions)
+        return cls(total, tuple(TopAction.from_dict(a, i) for i, a in enumerate(actions[:n], start=1)))
+
+
 @dataclass(frozen=True)
 class Headline:
     """The numbers the owner's email shows: a small, JSON-able copy of what matters in ``Findings``.
@@ -84,6 +166,13 @@ class Headline:
     pass_overall: float = 0.80
     pass_element: float = 0.50
     unread: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # count -> titles of unread tables
+    plan: PlanTop | None = None  # None: not known (a headline kept before the plan existed): no actions shown
+
+    @property
+    def weakest(self) -> tuple[ElementLine, ...]:
+        """The element(s) with the lowest readiness (all of them when tied)."""
+        low = min((e.readiness for e in self.elements), default=None)
+        return tuple(e for e in self.elements if e.readiness == low)
 
     def shown(self, key: str) -> str:
         """A count as text: '3', or 'not read: no Training Records'."""
@@ -110,9 +199,11 @@ class Headline:
             pass_overall=float(getattr(findings, "pass_overall", 0.80)),
             pass_element=float(getattr(findings, "pass_element", 0.50)),
             unread=_unread(getattr(findings, "unread", {})),
+            plan=None if getattr(findings, "plan", None) is None else PlanTop.of(findings.plan),
         )
 
     def to_dict(self) -> dict[str, Any]:
+        plan = {} if self.plan is None else {"plan": self.plan.to_dict()}
         return {
             "company": self.company,
             "as_of": self.as_of.isoformat(),
@@ -121,6 +212,7 @@ class Headline:
             "pass_overall": self.pass_overall,
             "pass_element": self.pass_element,
             "unread": {k: list(v) for k, v in self.unread.items()},
+            **plan,
         }
 
     @classmethod
@@ -148,7 +240,20 @@ class Headline:
             pass_overall=float(src.get("pass_overall", rule.get("overall", 0.80))),
             pass_element=float(src.get("pass_element", rule.get("every_element", 0.50))),
             unread=_unread(src.get("unread") or data.get("unread") or {}),
+            plan=_plan(src.get("plan", data.get("plan"))),
         )
+
+
+def _plan(data: Any) -> PlanTop | None:
+    """The kept plan, or None (no actions shown) when there is none or it cannot be read: the numbers still go."""
+    if data is None:
+        return None
+    try:
+        return PlanTop.from_data(data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        log.warning("the action plan kept with the headline numbers is unusable (%s); the email lists no actions",
+                    exc)
+        return None
 
 
 def _counts(counts: Mapping[str, Any]) -> dict[str, int | None]:
@@ -208,63 +313,139 @@ def _headers(msg: EmailMessage, cfg: EmailSettings, to: Sequence[str], subject: 
 # --------------------------------------------------------------------------- the owner's pack message
 
 
-def pack_text(headline: Headline, month: str, pdf_name: str) -> str:
-    """Plain-text body of the owner's monthly email."""
-    h = headline
+@dataclass(frozen=True)
+class BodyAction:
+    """One action as a stacked block: '1. Renew ...', then who, by when, why (one per line)."""
+
+    heading: str
+    details: tuple[str, ...]
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class PackBody:
+    """What the owner's email says, once: the plain-text and the HTML parts are two renderings of it."""
+
+    title: str
+    intro: str
+    plan_heading: str  # "" when the headline kept no plan (made before there was one)
+    actions: tuple[BodyAction, ...]
+    plan_after: str  # "And 7 more in the pack's action list ..." or ""
+    readiness: tuple[str, ...]
+    elements: tuple[tuple[str, str, str], ...]  # ("Element 5", name, "25%")
+    counts: tuple[tuple[str, str], ...]  # (label, shown value)
+    closing: tuple[str, ...]
+
+
+def _plan_heading(plan: PlanTop, as_of: date) -> str:
+    shown = len(plan.top)
+    if not shown:
+        return f"Nothing to do: the action plan is empty as of {as_of.isoformat()}."
+    if plan.total > shown:
+        return f"What to do first: the {shown} most urgent of {plan.total} actions."
+    return "What to do: the one action on the plan." if shown == 1 else \
+        f"What to do: the {shown} actions on the plan, most urgent first."
+
+
+def _plan_after(plan: PlanTop) -> str:
+    if not plan.top:
+        return ""
+    if plan.total > len(plan.top):
+        return (f"And {plan.total - len(plan.top)} more in the pack's action list and on the {ACTIONS_TAB} tab, "
+                "with where to do each.")
+    return f"The pack's action list and the {ACTIONS_TAB} tab say where to do each."
+
+
+def _readiness(h: Headline) -> tuple[str, ...]:
     verdict = "MEETS" if h.meets_pass_rule else "DOES NOT MEET"
+    lines = [f"Audit readiness: {_pct(h.overall)} overall. This {verdict} the Certifying Partners' rule "
+             f"({_pct(h.pass_overall)} overall and at least {_pct(h.pass_element)} in every element)."]
+    weakest = h.weakest
+    if weakest:
+        names = " and ".join(f"{e.element} {e.name}" for e in weakest)
+        many = len(weakest) > 1
+        lines.append(f"Weakest element{'s' if many else ''}: {names}, {_pct(weakest[0].readiness)}"
+                     f"{' each' if many else ''}.")
     low = [e for e in h.elements if e.readiness < h.pass_element]
-    lines = [
-        f"{h.company}: SECOR audit pack for {month_label(month)}",
-        f"Records as of {h.as_of.isoformat()}. The full pack is attached ({pdf_name}).",
-        "",
-        f"Audit readiness: {_pct(h.overall)} overall. This {verdict} the Certifying Partners' rule "
-        f"({_pct(h.pass_overall)} overall and at least {_pct(h.pass_element)} in every element).",
-    ]
     if low:
         lines.append("Below " + _pct(h.pass_element) + ": " + ", ".join(f"element {e.element}" for e in low) + ".")
-    lines.append("")
-    width = max((len(e.name) for e in h.elements), default=0)
-    for e in h.elements:
-        lines.append(f"  Element {e.element}  {e.name:<{width}}  {_pct(e.readiness):>4}")
+    return tuple(lines)
+
+
+def pack_body(headline: Headline, month: str, pdf_name: str) -> PackBody:
+    """The owner's email in words: the top actions first, then readiness, then the counts."""
+    h = headline
+    actions: tuple[BodyAction, ...] = ()
+    if h.plan is not None:
+        actions = tuple(BodyAction(f"{a.rank}. {a.what}", (f"Who: {a.who_text}", a.when_text(h.as_of), a.why_text()),
+                                   overdue=a.due is not None and a.due < h.as_of) for a in h.plan.top)
+    pointer = ("The action list at the front of the pack says what to fix first.",) if h.plan is None else ()
+    return PackBody(
+        title=f"{h.company}: SECOR audit pack for {month_label(month)}",
+        intro=f"Records as of {h.as_of.isoformat()}. The full pack is attached ({pdf_name}).",
+        plan_heading="" if h.plan is None else _plan_heading(h.plan, h.as_of),
+        actions=actions,
+        plan_after="" if h.plan is None else _plan_after(h.plan),
+        readiness=_readiness(h),
+        elements=tuple((f"Element {e.element}", e.name, _pct(e.readiness)) for e in h.elements),
+        counts=tuple((label, h.shown(key)) for key, label in COUNT_LABELS if key in h.counts),
+        closing=(*pointer, SELF_ASSESSMENT_NOTE),
+    )
+
+
+FOOTER = "Sent by the SECOR records pipeline."
+
+
+def pack_text(headline: Headline, month: str, pdf_name: str) -> str:
+    """Plain-text body of the owner's monthly email."""
+    b = pack_body(headline, month, pdf_name)
+    lines = [b.title, b.intro, ""]
+    if b.plan_heading:
+        lines += [b.plan_heading, ""]
+        for a in b.actions:
+            lines += [a.heading, *[f"   {d}" for d in a.details], ""]
+        if b.plan_after:
+            lines += [b.plan_after, ""]
+    lines += [*b.readiness, "", "Readiness by element:"]
+    width = max((len(name) for _, name, _ in b.elements), default=0)
+    lines += [f"  {label}  {name:<{width}}  {pct:>4}" for label, name, pct in b.elements]
     lines += ["", "Headline numbers:"]
-    label_width = max(len(label) for _, label in COUNT_LABELS)
-    for key, label in COUNT_LABELS:
-        if key in h.counts:
-            lines.append(f"  {label:<{label_width}}  {h.shown(key):>4}")
-    lines += [
-        "",
-        "The action list at the front of the pack says what to fix first.",
-        "",
-        SELF_ASSESSMENT_NOTE,
-        "",
-        "-- ",
-        "Sent by the SECOR records pipeline.",
-    ]
+    label_width = max((len(label) for label, _ in b.counts), default=0)
+    lines += [f"  {label:<{label_width}}  {value:>4}" for label, value in b.counts]
+    for line in b.closing:
+        lines += ["", line]
+    lines += ["", "-- ", FOOTER]
     return "\n".join(lines) + "\n"
 
 
+_HTML = environment({"pack.html": """{% extends "page.html" %}{% block body %}
+<h2 style="{{ style.h2 }}">{{ b.title }}</h2>
+<p style="{{ style.p }}">{{ b.intro }}</p>
+{% if b.plan_heading %}<h3 style="{{ style.h3 }}">{{ b.plan_heading }}</h3>
+{% for a in b.actions %}<div style="margin:0 0 10px 0;padding:4px 0 4px 10px;\
+border-left:4px solid {{ '#b00020' if a.overdue else '#2b6cb0' }}">
+<p style="margin:0;font-weight:bold">{{ a.heading }}</p>
+{% for line in a.details %}<p style="margin:0{{ ';color:#b00020;font-weight:bold' if a.overdue and loop.index == 2 }}">\
+{{ line }}</p>
+{% endfor %}</div>
+{% endfor %}{% if b.plan_after %}<p style="{{ style.p }}">{{ b.plan_after }}</p>{% endif %}{% endif %}
+{% for line in b.readiness %}<p style="{{ style.p }}">{{ line }}</p>
+{% endfor %}<h3 style="{{ style.h3 }}">Readiness by element</h3>
+<ul style="{{ style.ul }}">{% for label, name, pct in b.elements %}
+<li style="{{ style.li }}">{{ label }} {{ name }}: <b>{{ pct }}</b></li>{% endfor %}
+</ul>
+<h3 style="{{ style.h3 }}">Headline numbers</h3>
+<ul style="{{ style.ul }}">{% for label, value in b.counts %}
+<li style="{{ style.li }}">{{ label }}: <b>{{ value }}</b></li>{% endfor %}
+</ul>
+{% for line in b.closing %}<p style="margin:16px 0 0 0">{{ line }}</p>
+{% endfor %}<p style="margin:20px 0 0 0;{{ style.quiet }}">{{ footer }}</p>
+{% endblock %}"""})
+
+
 def pack_html(headline: Headline, month: str, pdf_name: str) -> str:
-    """Short HTML alternative of :func:`pack_text`; every value is escaped."""
-    e_ = html.escape
-    h = headline
-    verdict = "meets" if h.meets_pass_rule else "does not meet"
-    rows = "".join(
-        f"<tr><td>Element {x.element}</td><td>{e_(x.name)}</td>"
-        f"<td style=\"text-align:right\">{e_(_pct(x.readiness))}</td></tr>"
-        for x in h.elements)
-    counts = "".join(f"<li>{e_(label)}: <b>{e_(h.shown(key))}</b></li>"
-                     for key, label in COUNT_LABELS if key in h.counts)
-    return (
-        "<!DOCTYPE html><html><body>"
-        f"<h2>{e_(h.company)}: SECOR audit pack for {e_(month_label(month))}</h2>"
-        f"<p>Records as of {e_(h.as_of.isoformat())}. The full pack is attached ({e_(pdf_name)}).</p>"
-        f"<p>Audit readiness <b>{e_(_pct(h.overall))}</b> overall: {verdict} the Certifying Partners' rule "
-        f"({e_(_pct(h.pass_overall))} overall, at least {e_(_pct(h.pass_element))} in every element).</p>"
-        f"<table>{rows}</table>"
-        f"<ul>{counts}</ul>"
-        f"<p><i>{e_(SELF_ASSESSMENT_NOTE)}</i></p>"
-        "</body></html>"
-    )
+    """The HTML part: the same words as :func:`pack_text` in one phone-width column, every value escaped."""
+    return render(_HTML, "pack.html", b=pack_body(headline, month, pdf_name), footer=FOOTER)
 
 
 def build_pack_message(settings: Settings, findings: Any, pdf_path: str | Path, month: str) -> EmailMessage:

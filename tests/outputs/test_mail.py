@@ -103,7 +103,8 @@ def test_headline_reads_the_packs_findings_json() -> None:
     findings = dataclasses.replace(findings, pass_overall=0.85, pass_element=0.6)
     text = data.findings_json(findings, month.parse_month("2026-10"), datetime(2026, 11, 1, 6, 0))
     headline = Headline.from_dict(json.loads(text))
-    assert headline == Headline.of(findings)
+    # findings.json may or may not carry the plan (the pack writes it): the numbers are the same either way
+    assert dataclasses.replace(headline, plan=None) == dataclasses.replace(Headline.of(findings), plan=None)
     assert headline.meets_pass_rule == findings.meets_pass_rule
 
 
