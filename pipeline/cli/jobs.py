@@ -68,7 +68,7 @@ def send(month: str, config: str | None, out: str | None, dry_run: bool) -> None
     settings = settings_for(config, None, out)
     result = send_pack(settings, month, dry_run=dry_run)
     if result.eml is not None:
-        click.echo(f"Wrote {result.eml} (not sent).")
+        click.echo(result.dry_run_text())
         return
     if result.previously_mailed:
         click.echo(f"Note: {month} had been mailed before ({result.previously_mailed}); sent again as asked.")
