@@ -224,7 +224,7 @@ def test_no_answer_to_the_message_within_the_data_timeout_is_may_have_been_sent(
     with smtp_server(tmp_path) as server:
         server.handler.answer_delay = 2.0  # commits first, answers late
         settings = server.settings(tmp_path, data_timeout_seconds=0.5)
-        with pytest.raises(MaybeSent, match="no answer within 0.5 seconds"):
+        with pytest.raises(MaybeSent, match=r"no answer within 0\.5 seconds"):
             send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
         assert len(server.handler.messages) == 1
 

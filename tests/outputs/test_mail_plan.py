@@ -77,7 +77,7 @@ def _html(findings: Findings | Headline) -> str:
 class _Lines(HTMLParser):
     """The text of an HTML part as a reader sees it: one line per block (heading, paragraph, list item)."""
 
-    BLOCKS = {"p", "li", "h1", "h2", "h3", "div", "br", "ul", "tr"}
+    BLOCKS = frozenset({"p", "li", "h1", "h2", "h3", "div", "br", "ul", "tr"})
 
     def __init__(self) -> None:
         super().__init__()
