@@ -106,6 +106,14 @@ class SendResult:
     eml: Path | None = None  # --dry-run: where the message was written
     previously_mailed: str | None = None  # when the state says it had been mailed before
 
+    def dry_run_text(self) -> str:
+        """What a dry run tells the person: where the message is, and who would get it (or that nobody would)."""
+        to = self.message["To"]
+        if not to:
+            return (f"Dry run: no recipient configured ([email] to is empty) — nothing would be sent; "
+                    f"the message is saved at {self.eml}.")
+        return f"Dry run: not sent; it would go to {to}. The message is saved at {self.eml}."
+
 
 def _save_after(out: Path, state: State, month: str) -> None:
     try:

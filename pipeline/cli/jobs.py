@@ -55,9 +55,10 @@ def run(config: str | None, once: bool, source: str | None, out: str | None) -> 
 @config_option
 @out_option
 @click.option("--dry-run", is_flag=True,
-              help="Do not send: write the email as OUT/mail/<company>-audit-pack-YYYY-MM.eml instead.")
+              help="Do not send: write the email as OUT/mail/<company>-audit-pack-YYYY-MM.eml instead, and say who "
+                   "it would go to (or that [email] to is empty).")
 def send(month: str, config: str | None, out: str | None, dry_run: bool) -> None:
-    """Email an existing monthly audit pack to the owner ([email] to), with the headline numbers in the body.
+    """Email an existing monthly audit pack to the owner ([email] to): the 5 most urgent actions, then readiness.
 
     The pack must exist (`secor pack --month YYYY-MM`). The SMTP password comes from the
     environment variable named by [email] password_env. Sending records the month as mailed,
@@ -68,7 +69,7 @@ def send(month: str, config: str | None, out: str | None, dry_run: bool) -> None
     settings = settings_for(config, None, out)
     result = send_pack(settings, month, dry_run=dry_run)
     if result.eml is not None:
-        click.echo(f"Wrote {result.eml} (not sent).")
+        click.echo(result.dry_run_text())
         return
     if result.previously_mailed:
         click.echo(f"Note: {month} had been mailed before ({result.previously_mailed}); sent again as asked.")

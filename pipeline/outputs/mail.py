@@ -10,7 +10,6 @@ names: it is never read from the config file, stored, or logged.
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import os
 import re
@@ -18,17 +17,19 @@ import smtplib
 import socket
 import ssl
 import string
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from ..checks.audit import SELF_ASSESSMENT_NOTE, count_text, meets_pass_rule, overall_readiness
+from ..checks.audit import SELF_ASSESSMENT_NOTE
 from ..errors import SecorError
 from ..settings import EmailSettings, Settings
+from .headline import ACTIONS_TAB, Headline, PlanTop
+from .mail_layout import environment, render
 
 log = logging.getLogger("secor.mail")
 
@@ -57,107 +58,6 @@ def month_label(month: str) -> str:
     """``"2026-10"`` -> ``"October 2026"``."""
     year, mon = parse_month(month)
     return date(year, mon, 1).strftime("%B %Y")
-
-
-# --------------------------------------------------------------------------- headline numbers
-
-
-@dataclass(frozen=True)
-class ElementLine:
-    element: int
-    name: str
-    readiness: float
-
-
-@dataclass(frozen=True)
-class Headline:
-    """The numbers the owner's email shows: a small, JSON-able copy of what matters in ``Findings``.
-
-    The scheduler keeps one per packed month in its state file, so a pack produced while the
-    mail server was down can be mailed on a later run without recomputing anything.
-    """
-
-    company: str
-    as_of: date
-    elements: tuple[ElementLine, ...]
-    counts: Mapping[str, int | None] = field(default_factory=dict)  # None: its table was not read
-    pass_overall: float = 0.80
-    pass_element: float = 0.50
-    unread: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # count -> titles of unread tables
-
-    def shown(self, key: str) -> str:
-        """A count as text: '3', or 'not read: no Training Records'."""
-        return count_text(self.counts, self.unread, key)
-
-    @property
-    def overall(self) -> float:
-        return overall_readiness([e.readiness for e in self.elements])
-
-    @property
-    def meets_pass_rule(self) -> bool:
-        return meets_pass_rule([e.readiness for e in self.elements], self.pass_overall, self.pass_element)
-
-    @classmethod
-    def of(cls, findings: Any) -> Headline:
-        """From ``Findings`` (or anything with the same attributes, or a Headline)."""
-        if isinstance(findings, Headline):
-            return findings
-        return cls(
-            company=str(findings.company),
-            as_of=findings.as_of,
-            elements=tuple(ElementLine(int(e.element), str(e.name), float(e.readiness)) for e in findings.elements),
-            counts=_counts(findings.counts),
-            pass_overall=float(getattr(findings, "pass_overall", 0.80)),
-            pass_element=float(getattr(findings, "pass_element", 0.50)),
-            unread=_unread(getattr(findings, "unread", {})),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "company": self.company,
-            "as_of": self.as_of.isoformat(),
-            "elements": [{"element": e.element, "name": e.name, "readiness": e.readiness} for e in self.elements],
-            "counts": dict(self.counts),
-            "pass_overall": self.pass_overall,
-            "pass_element": self.pass_element,
-            "unread": {k: list(v) for k, v in self.unread.items()},
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Headline:
-        """From :meth:`to_dict` output, or a pack's findings.json when it has the same top-level keys.
-
-        Raises ``ValueError``/``KeyError``/``TypeError`` when ``data`` does not have that shape.
-        """
-        summary = data.get("summary") if isinstance(data.get("summary"), Mapping) else None
-        src: Mapping[str, Any] = data if "elements" in data else (summary or data)
-        elements = []
-        for e in src["elements"]:
-            readiness = e["readiness"]
-            if isinstance(readiness, str):
-                readiness = float(readiness.strip().rstrip("%")) / 100
-            elements.append(ElementLine(int(e["element"]), str(e["name"]), float(readiness)))
-        as_of = src.get("as_of") or data.get("as_of")
-        counts = src.get("counts") or data.get("counts") or {}
-        rule = src.get("pass_rule") if isinstance(src.get("pass_rule"), Mapping) else {}  # the pack's findings.json
-        return cls(
-            company=str(src.get("company") or data.get("company") or ""),
-            as_of=as_of if isinstance(as_of, date) else date.fromisoformat(str(as_of)[:10]),
-            elements=tuple(elements),
-            counts=_counts(counts),
-            pass_overall=float(src.get("pass_overall", rule.get("overall", 0.80))),
-            pass_element=float(src.get("pass_element", rule.get("every_element", 0.50))),
-            unread=_unread(src.get("unread") or data.get("unread") or {}),
-        )
-
-
-def _counts(counts: Mapping[str, Any]) -> dict[str, int | None]:
-    """Counts as ints, an unknown one (its table not read) kept as None, never turned into 0."""
-    return {str(k): None if v is None else int(v) for k, v in dict(counts).items()}
-
-
-def _unread(unread: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    return {str(k): tuple(str(t) for t in v) for k, v in dict(unread).items()}
 
 
 def _pct(x: float) -> str:
@@ -208,63 +108,139 @@ def _headers(msg: EmailMessage, cfg: EmailSettings, to: Sequence[str], subject: 
 # --------------------------------------------------------------------------- the owner's pack message
 
 
-def pack_text(headline: Headline, month: str, pdf_name: str) -> str:
-    """Plain-text body of the owner's monthly email."""
-    h = headline
+@dataclass(frozen=True)
+class BodyAction:
+    """One action as a stacked block: '1. Renew ...', then who, by when, why (one per line)."""
+
+    heading: str
+    details: tuple[str, ...]
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class PackBody:
+    """What the owner's email says, once: the plain-text and the HTML parts are two renderings of it."""
+
+    title: str
+    intro: str
+    plan_heading: str  # "" when the headline kept no plan (made before there was one)
+    actions: tuple[BodyAction, ...]
+    plan_after: str  # "And 7 more in the pack's action list ..." or ""
+    readiness: tuple[str, ...]
+    elements: tuple[tuple[str, str, str], ...]  # ("Element 5", name, "25%")
+    counts: tuple[tuple[str, str], ...]  # (label, shown value)
+    closing: tuple[str, ...]
+
+
+def _plan_heading(plan: PlanTop, as_of: date) -> str:
+    shown = len(plan.top)
+    if not shown:
+        return f"Nothing to do: the action plan is empty as of {as_of.isoformat()}."
+    if plan.total > shown:
+        return f"What to do first: the {shown} most urgent of {plan.total} actions."
+    return "What to do: the one action on the plan." if shown == 1 else \
+        f"What to do: the {shown} actions on the plan, most urgent first."
+
+
+def _plan_after(plan: PlanTop) -> str:
+    if not plan.top:
+        return ""
+    if plan.total > len(plan.top):
+        return (f"And {plan.total - len(plan.top)} more in the pack's action list and on the {ACTIONS_TAB} tab, "
+                "with where to do each.")
+    return f"The pack's action list and the {ACTIONS_TAB} tab say where to do each."
+
+
+def _readiness(h: Headline) -> tuple[str, ...]:
     verdict = "MEETS" if h.meets_pass_rule else "DOES NOT MEET"
+    lines = [f"Audit readiness: {_pct(h.overall)} overall. This {verdict} the Certifying Partners' rule "
+             f"({_pct(h.pass_overall)} overall and at least {_pct(h.pass_element)} in every element)."]
+    weakest = h.weakest
+    if weakest:
+        names = " and ".join(f"{e.element} {e.name}" for e in weakest)
+        many = len(weakest) > 1
+        lines.append(f"Weakest element{'s' if many else ''}: {names}, {_pct(weakest[0].readiness)}"
+                     f"{' each' if many else ''}.")
     low = [e for e in h.elements if e.readiness < h.pass_element]
-    lines = [
-        f"{h.company}: SECOR audit pack for {month_label(month)}",
-        f"Records as of {h.as_of.isoformat()}. The full pack is attached ({pdf_name}).",
-        "",
-        f"Audit readiness: {_pct(h.overall)} overall. This {verdict} the Certifying Partners' rule "
-        f"({_pct(h.pass_overall)} overall and at least {_pct(h.pass_element)} in every element).",
-    ]
     if low:
         lines.append("Below " + _pct(h.pass_element) + ": " + ", ".join(f"element {e.element}" for e in low) + ".")
-    lines.append("")
-    width = max((len(e.name) for e in h.elements), default=0)
-    for e in h.elements:
-        lines.append(f"  Element {e.element}  {e.name:<{width}}  {_pct(e.readiness):>4}")
+    return tuple(lines)
+
+
+def pack_body(headline: Headline, month: str, pdf_name: str) -> PackBody:
+    """The owner's email in words: the top actions first, then readiness, then the counts."""
+    h = headline
+    actions: tuple[BodyAction, ...] = ()
+    if h.plan is not None:
+        actions = tuple(BodyAction(f"{a.rank}. {a.what}", (f"Who: {a.who_text}", a.when_text(h.as_of), a.why_text()),
+                                   overdue=a.due is not None and a.due < h.as_of) for a in h.plan.top)
+    pointer = ("The action list at the front of the pack says what to fix first.",) if h.plan is None else ()
+    return PackBody(
+        title=f"{h.company}: SECOR audit pack for {month_label(month)}",
+        intro=f"Records as of {h.as_of.isoformat()}. The full pack is attached ({pdf_name}).",
+        plan_heading="" if h.plan is None else _plan_heading(h.plan, h.as_of),
+        actions=actions,
+        plan_after="" if h.plan is None else _plan_after(h.plan),
+        readiness=_readiness(h),
+        elements=tuple((f"Element {e.element}", e.name, _pct(e.readiness)) for e in h.elements),
+        counts=tuple((label, h.shown(key)) for key, label in COUNT_LABELS if key in h.counts),
+        closing=(*pointer, SELF_ASSESSMENT_NOTE),
+    )
+
+
+FOOTER = "Sent by the SECOR records pipeline."
+
+
+def pack_text(headline: Headline, month: str, pdf_name: str) -> str:
+    """Plain-text body of the owner's monthly email."""
+    b = pack_body(headline, month, pdf_name)
+    lines = [b.title, b.intro, ""]
+    if b.plan_heading:
+        lines += [b.plan_heading, ""]
+        for a in b.actions:
+            lines += [a.heading, *[f"   {d}" for d in a.details], ""]
+        if b.plan_after:
+            lines += [b.plan_after, ""]
+    lines += [*b.readiness, "", "Readiness by element:"]
+    width = max((len(name) for _, name, _ in b.elements), default=0)
+    lines += [f"  {label}  {name:<{width}}  {pct:>4}" for label, name, pct in b.elements]
     lines += ["", "Headline numbers:"]
-    label_width = max(len(label) for _, label in COUNT_LABELS)
-    for key, label in COUNT_LABELS:
-        if key in h.counts:
-            lines.append(f"  {label:<{label_width}}  {h.shown(key):>4}")
-    lines += [
-        "",
-        "The action list at the front of the pack says what to fix first.",
-        "",
-        SELF_ASSESSMENT_NOTE,
-        "",
-        "-- ",
-        "Sent by the SECOR records pipeline.",
-    ]
+    label_width = max((len(label) for label, _ in b.counts), default=0)
+    lines += [f"  {label:<{label_width}}  {value:>4}" for label, value in b.counts]
+    for line in b.closing:
+        lines += ["", line]
+    lines += ["", "-- ", FOOTER]
     return "\n".join(lines) + "\n"
 
 
+_HTML = environment({"pack.html": """{% extends "page.html" %}{% block body %}
+<h2 style="{{ style.h2 }}">{{ b.title }}</h2>
+<p style="{{ style.p }}">{{ b.intro }}</p>
+{% if b.plan_heading %}<h3 style="{{ style.h3 }}">{{ b.plan_heading }}</h3>
+{% for a in b.actions %}<div style="margin:0 0 10px 0;padding:4px 0 4px 10px;\
+border-left:4px solid {{ '#b00020' if a.overdue else '#2b6cb0' }}">
+<p style="margin:0;font-weight:bold">{{ a.heading }}</p>
+{% for line in a.details %}<p style="margin:0{{ ';color:#b00020;font-weight:bold' if a.overdue and loop.index == 2 }}">\
+{{ line }}</p>
+{% endfor %}</div>
+{% endfor %}{% if b.plan_after %}<p style="{{ style.p }}">{{ b.plan_after }}</p>{% endif %}{% endif %}
+{% for line in b.readiness %}<p style="{{ style.p }}">{{ line }}</p>
+{% endfor %}<h3 style="{{ style.h3 }}">Readiness by element</h3>
+<ul style="{{ style.ul }}">{% for label, name, pct in b.elements %}
+<li style="{{ style.li }}">{{ label }} {{ name }}: <b>{{ pct }}</b></li>{% endfor %}
+</ul>
+<h3 style="{{ style.h3 }}">Headline numbers</h3>
+<ul style="{{ style.ul }}">{% for label, value in b.counts %}
+<li style="{{ style.li }}">{{ label }}: <b>{{ value }}</b></li>{% endfor %}
+</ul>
+{% for line in b.closing %}<p style="margin:16px 0 0 0">{{ line }}</p>
+{% endfor %}<p style="margin:20px 0 0 0;{{ style.quiet }}">{{ footer }}</p>
+{% endblock %}"""})
+
+
 def pack_html(headline: Headline, month: str, pdf_name: str) -> str:
-    """Short HTML alternative of :func:`pack_text`; every value is escaped."""
-    e_ = html.escape
-    h = headline
-    verdict = "meets" if h.meets_pass_rule else "does not meet"
-    rows = "".join(
-        f"<tr><td>Element {x.element}</td><td>{e_(x.name)}</td>"
-        f"<td style=\"text-align:right\">{e_(_pct(x.readiness))}</td></tr>"
-        for x in h.elements)
-    counts = "".join(f"<li>{e_(label)}: <b>{e_(h.shown(key))}</b></li>"
-                     for key, label in COUNT_LABELS if key in h.counts)
-    return (
-        "<!DOCTYPE html><html><body>"
-        f"<h2>{e_(h.company)}: SECOR audit pack for {e_(month_label(month))}</h2>"
-        f"<p>Records as of {e_(h.as_of.isoformat())}. The full pack is attached ({e_(pdf_name)}).</p>"
-        f"<p>Audit readiness <b>{e_(_pct(h.overall))}</b> overall: {verdict} the Certifying Partners' rule "
-        f"({e_(_pct(h.pass_overall))} overall, at least {e_(_pct(h.pass_element))} in every element).</p>"
-        f"<table>{rows}</table>"
-        f"<ul>{counts}</ul>"
-        f"<p><i>{e_(SELF_ASSESSMENT_NOTE)}</i></p>"
-        "</body></html>"
-    )
+    """The HTML part: the same words as :func:`pack_text` in one phone-width column, every value escaped."""
+    return render(_HTML, "pack.html", b=pack_body(headline, month, pdf_name), footer=FOOTER)
 
 
 def build_pack_message(settings: Settings, findings: Any, pdf_path: str | Path, month: str) -> EmailMessage:
@@ -351,7 +327,7 @@ def smtp_password(cfg: EmailSettings) -> str | None:
     password = os.environ.get(name)
     if not password:
         named = password_variable(cfg)
-        fix = (f"Set it for the user that runs secor (e.g. EnvironmentFile= in the systemd unit). [email] "
+        fix = ("Set it for the user that runs secor (e.g. EnvironmentFile= in the systemd unit). [email] "
                "password_env is the variable's name, e.g. \"SECOR_SMTP_PASSWORD\", never the password: if you wrote "
                "the password there, move it into that variable (and change it if the config was shared).")
         raise SecorError(f"[email] username is set but {named} (the SMTP password) is not set.", fix=fix)

@@ -1,7 +1,7 @@
 """A reminder digest as an email: short plain text and a simple, phone-width HTML part (pure).
 
-Crew text (ticket names, deficiency descriptions, names) is data: the HTML part is rendered by Jinja2
-with autoescape on, as the pack is, so ``<b>`` in a description shows as text.
+Crew text (ticket names, deficiency descriptions, names) is data: the HTML part is rendered in the shared
+phone-width shell (:mod:`.mail_layout`) with autoescape on, so ``<b>`` in a description shows as text.
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ import hashlib
 import re
 from datetime import date
 from email.message import EmailMessage
-
-from jinja2 import Environment, StrictUndefined
 
 from ..checks.reminders import (
     AUDIT,
@@ -27,6 +25,7 @@ from ..checks.reminders import (
 )
 from ..settings import Settings
 from .mail import _headers, _one_line, _sender
+from .mail_layout import environment, render
 
 STOP = ("To stop these reminders, ask the office: they add your name to the [reminders] off list "
         "in the SECOR pipeline's config.")
@@ -34,23 +33,19 @@ SECTIONS = ((TICKET, "Tickets"), (DEFICIENCY, "Deficiencies and corrective actio
             (DOCUMENT, "Program documents"), (AUDIT, "SECOR audit"))
 TICKET_ASK = "Renew it before it lapses and send the office a copy of the new card or certificate."
 
-_HTML = Environment(autoescape=True, undefined=StrictUndefined).from_string("""<!DOCTYPE html>
-<html><head><meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="margin:0;padding:12px;font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.4;\
-color:#222;max-width:600px">
-<p style="margin:0 0 4px 0;color:#555;font-size:14px">{{ company }}</p>
-<h2 style="font-size:19px;margin:0 0 12px 0">{{ heading }}</h2>
-<p style="margin:0 0 8px 0">{{ greeting }}<br>As of {{ as_of }}:</p>
-{% for title, lines in sections %}<h3 style="font-size:16px;margin:16px 0 4px 0">{{ title }}</h3>
-<ul style="padding-left:20px;margin:0">{% for line in lines %}<li style="margin:0 0 6px 0">{{ line }}</li>{% endfor %}
+_HTML = environment({"reminder.html": """{% extends "page.html" %}{% block body %}
+<p style="margin:0 0 4px 0;{{ style.quiet }}">{{ company }}</p>
+<h2 style="{{ style.h2 }}">{{ heading }}</h2>
+<p style="{{ style.p }}">{{ greeting }}<br>As of {{ as_of }}:</p>
+{% for title, lines in sections %}<h3 style="{{ style.h3 }}">{{ title }}</h3>
+<ul style="{{ style.ul }}">{% for line in lines %}<li style="{{ style.li }}">{{ line }}</li>{% endfor %}
 </ul>{% endfor %}
 {% if ask %}<p>{{ ask }}</p>{% endif %}
-{% if notes %}<h3 style="font-size:16px;margin:16px 0 4px 0">For the office</h3>
-<ul style="padding-left:20px;margin:0">{% for line in notes %}<li style="margin:0 0 6px 0">{{ line }}</li>{% endfor %}
+{% if notes %}<h3 style="{{ style.h3 }}">For the office</h3>
+<ul style="{{ style.ul }}">{% for line in notes %}<li style="{{ style.li }}">{{ line }}</li>{% endfor %}
 </ul>{% endif %}
-<p style="color:#555;font-size:13px;margin-top:20px">{{ stop }}</p>
-</body></html>
-""")
+<p style="margin-top:20px;{{ style.quiet }}">{{ stop }}</p>
+{% endblock %}"""})
 
 
 def _sections(digest: Digest) -> list[tuple[str, list[str]]]:
@@ -114,10 +109,10 @@ def _greeting(digest: Digest) -> str:
 
 def reminder_html(settings: Settings, digest: Digest, as_of: date) -> str:
     """The HTML part: one narrow column, every value escaped by Jinja2."""
-    return _HTML.render(company=settings.company, heading=heading(digest, settings.company),
-                        greeting=_greeting(digest), as_of=as_of.isoformat(),
-                        sections=_sections(digest), notes=list(digest.notes), stop=STOP,
-                        ask=TICKET_ASK if _asks_for_ticket(digest) else "")
+    return render(_HTML, "reminder.html", company=settings.company, heading=heading(digest, settings.company),
+                  greeting=_greeting(digest), as_of=as_of.isoformat(),
+                  sections=_sections(digest), notes=list(digest.notes), stop=STOP,
+                  ask=TICKET_ASK if _asks_for_ticket(digest) else "")
 
 
 def reminder_message_id(settings: Settings, digest: Digest, as_of: date) -> str:
@@ -178,8 +173,9 @@ def build_weekly_message(settings: Settings, changes: WeeklyChanges, as_of: date
     msg.replace_header("Message-ID", f"<secor-weekly-{as_of.isoformat()}-"
                                      f"{hashlib.sha256(seed.encode()).hexdigest()[:16]}@{domain}>")
     msg.set_content("\n".join(text) + "\n")
-    msg.add_alternative(_HTML.render(company=settings.company, heading=f"The week{since}", greeting="Hello,",
-                                     as_of=as_of.isoformat(), sections=[("Where things stand", [now]), *sections],
-                                     notes=[], ask="", stop="Sent every week to the office ([reminders] weekly_day)."),
+    msg.add_alternative(render(_HTML, "reminder.html", company=settings.company, heading=f"The week{since}",
+                               greeting="Hello,", as_of=as_of.isoformat(),
+                               sections=[("Where things stand", [now]), *sections], notes=[], ask="",
+                               stop="Sent every week to the office ([reminders] weekly_day)."),
                         subtype="html")
     return msg

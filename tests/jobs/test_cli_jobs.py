@@ -41,7 +41,7 @@ def test_send_dry_run_writes_an_eml_that_parses_and_carries_the_pdf(tmp_path: Pa
                                        "--out", str(out), "--dry-run"])
     assert result.exit_code == 0, result.output
     eml = out / "mail" / "acme-safety-audit-pack-2026-10.eml"
-    assert f"Wrote {eml}" in result.output
+    assert f"Dry run: not sent; it would go to owner@acme.example. The message is saved at {eml}." in result.output
     message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     assert message["Subject"] == "Acme Safety SECOR audit pack 2026-10" and message["To"] == "owner@acme.example"
     assert "75% overall" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
@@ -49,6 +49,55 @@ def test_send_dry_run_writes_an_eml_that_parses_and_carries_the_pdf(tmp_path: Pa
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == pdf.name and attachment.get_content() == pdf.read_bytes()
     assert "2026-10" not in load_state(out).mailed  # a dry run sends nothing and records nothing
+
+
+def test_send_dry_run_with_no_recipient_says_nothing_would_be_sent(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _pack(out)
+    (out / "packs" / "2026-10" / "findings.json").write_text(
+        json.dumps(Headline.of(make_findings(company="Acme Safety")).to_dict()), encoding="utf-8")
+    config = tmp_path / "secor.toml"
+    config.write_text('company = "Acme Safety"\n[email]\nenabled = true\nsender = "secor@acme.example"\n',
+                      encoding="utf-8")
+    result = CliRunner().invoke(main, ["send", "--month", "2026-10", "--config", str(config), "--out", str(out),
+                                       "--dry-run"])
+    assert result.exit_code == 0, result.output
+    eml = out / "mail" / "acme-safety-audit-pack-2026-10.eml"
+    assert result.output.strip() == (f"Dry run: no recipient configured ([email] to is empty) — nothing would be "
+                                     f"sent; the message is saved at {eml}.")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    assert message["To"] is None and "75% overall" in message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "2026-10" not in load_state(out).mailed
+
+
+def test_send_mails_the_top_actions_kept_with_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan reaches the message through the headline the scheduler kept in its state when it packed."""
+    import dataclasses
+    from datetime import date
+
+    from pipeline.plan.model import FAIL_TIER, TICKET, ActionPlan, PlanAction
+
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    out = tmp_path / "out"
+    pdf = _pack(out)
+    renew = PlanAction(key="ticket|ravi sandhu|h2s alive", tier=FAIL_TIER, kind=TICKET,
+                       what="Renew Ravi Sandhu's H2S Alive", who="Ravi Sandhu", who_from="holds the ticket",
+                       decider="", due=date(2026, 10, 15), due_from="Due on the record", where="Training Records",
+                       close="", clears=("E5.2", "S.3"), rank=1)
+    findings = dataclasses.replace(make_findings(company="Acme Safety"), plan=ActionPlan(date(2026, 10, 31), (renew,)))
+    save_state(out, State(installed_month="2026-11",
+                          packs={"2026-10": {"pdf": str(pdf), "headline": Headline.of(findings).to_dict()}}))
+    with smtp_server(tmp_path) as server:
+        config = _config(tmp_path, host=server.host, port=server.port, username="office@acme.example",
+                         password_env=PASSWORD_ENV, ca_file=str(server.ca_file))
+        result = CliRunner().invoke(main, ["send", "--month", "2026-10", "--config", str(config), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        [envelope] = server.handler.messages
+    received = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    text = received.get_body(("plain",)).get_content().replace("\r\n", "\n")  # type: ignore[union-attr]
+    assert text.index("1. Renew Ravi Sandhu's H2S Alive\n   Who: Ravi Sandhu\n   By when: overdue since 2026-10-15\n"
+                      "   Why: Fail (clears E5.2, S.3)") < text.index("Audit readiness")
+    assert "Renew Ravi Sandhu&#39;s H2S Alive" in received.get_body(("html",)).get_content()  # type: ignore[union-attr]
 
 
 def test_send_mails_the_pack_and_records_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

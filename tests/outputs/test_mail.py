@@ -103,7 +103,8 @@ def test_headline_reads_the_packs_findings_json() -> None:
     findings = dataclasses.replace(findings, pass_overall=0.85, pass_element=0.6)
     text = data.findings_json(findings, month.parse_month("2026-10"), datetime(2026, 11, 1, 6, 0))
     headline = Headline.from_dict(json.loads(text))
-    assert headline == Headline.of(findings)
+    # findings.json may or may not carry the plan (the pack writes it): the numbers are the same either way
+    assert dataclasses.replace(headline, plan=None) == dataclasses.replace(Headline.of(findings), plan=None)
     assert headline.meets_pass_rule == findings.meets_pass_rule
 
 
@@ -223,7 +224,7 @@ def test_no_answer_to_the_message_within_the_data_timeout_is_may_have_been_sent(
     with smtp_server(tmp_path) as server:
         server.handler.answer_delay = 2.0  # commits first, answers late
         settings = server.settings(tmp_path, data_timeout_seconds=0.5)
-        with pytest.raises(MaybeSent, match="no answer within 0.5 seconds"):
+        with pytest.raises(MaybeSent, match=r"no answer within 0\.5 seconds"):
             send_message(settings, build_pack_message(settings, make_findings(), pdf, "2026-10"))
         assert len(server.handler.messages) == 1
 
