@@ -74,10 +74,8 @@ def heading(digest: Digest, company: str) -> str:
     if ahead:
         days = f"{ahead[0]} day{'s' if ahead[0] != 1 else ''}"
         parts.append(f"{len(ahead)} due in {days}" if len(ahead) == 1 else f"{len(ahead)} due, the first in {days}")
-    if len(parts) == 2:
-        words = ", ".join(parts)
-    else:  # one kind only: "due in 5 days" for one reminder, "2 due today or lapsed" for more
-        words = parts[0].split(" ", 1)[1] if n == 1 else parts[0]
+    # One kind only: "due in 5 days" for one reminder, "2 due today or lapsed" for more.
+    words = ", ".join(parts) if len(parts) == 2 else parts[0].split(" ", 1)[1] if n == 1 else parts[0]
     return f"{n} reminder{'s' if n != 1 else ''} ({words})"
 
 

@@ -30,7 +30,8 @@ def _rows(f: Findings, data: Dataset) -> dict[str, tuple[object, str, str]]:
     return {r["Item"]: (r["Value"], r["Status"], r["Detail"]) for _, r in frame.iterrows()}
 
 
-def test_dashboard_summary_says_not_read_and_warns_instead_of_a_green_zero(no_records: tuple[Findings, Dataset]) -> None:
+def test_dashboard_summary_says_not_read_and_warns_instead_of_a_green_zero(
+        no_records: tuple[Findings, Dataset]) -> None:
     rows = _rows(*no_records)
     assert rows["Expired tickets"][:2] == (NOT_READ, "Warn")
     assert rows["Missing tickets"][:2] == (NOT_READ, "Warn")
