@@ -22,7 +22,18 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..checks.audit import SELF_ASSESSMENT_NOTE
-from ..fleet.portfolio import BELOW, CERTIFICATE, GROUP_NAMES, REST, UNKNOWN, ClientRow, portfolio_rows, risk, risk_group
+from ..errors import SecorError
+from ..fleet.portfolio import (
+    BELOW,
+    CERTIFICATE,
+    GROUP_NAMES,
+    REST,
+    UNKNOWN,
+    ClientRow,
+    portfolio_rows,
+    risk,
+    risk_group,
+)
 from ..settings import EmailSettings, Settings
 from .cleaning import display_text, display_value
 from .dashboard import AMBER, GREEN, RED, STATUS_COLOURS, Sheet, is_formula_like
@@ -188,7 +199,7 @@ def write_portfolio_tab(source: Any, key: str, rows: Iterable[ClientRow], as_of:
     ``source`` is a GoogleSource (its rate limiting and retries apply). Only the Portfolio tab is
     addressed; every other tab of the consultant's spreadsheet is left as it is. Returns a line with its URL.
     """
-    from ..errors import SecorError
+    # Imported here: local mode never loads the Google client.
     from .sheets import _new_id, _tabs, add_sheet, apply_batch, tab_requests
 
     ordered = portfolio_rows(rows, as_of)
@@ -349,8 +360,6 @@ def portfolio_mail_html(rows: Iterable[ClientRow], as_of: date, pdf_name: str) -
 def portfolio_message(rows: Iterable[ClientRow], as_of: date, sender: str, to: Sequence[str],
                       pdf_path: str | Path) -> EmailMessage:
     """The consultant's mail: the clients at risk first (text + HTML, the same lines), the PDF attached."""
-    from ..errors import SecorError
-
     ordered = portfolio_rows(rows, as_of)
     pdf = Path(pdf_path)
     try:
