@@ -15,6 +15,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
@@ -193,15 +194,22 @@ def _decorate(requests: list[dict[str, Any]], ordered: Sequence[ClientRow], as_o
         cells[at["Risk"]].setdefault("userEnteredFormat", {})["backgroundColor"] = rgb(colour)
 
 
-def write_portfolio_tab(source: Any, key: str, rows: Iterable[ClientRow], as_of: date, now: datetime) -> str:
+def write_portfolio_tab(source: Any, key: str | None, rows: Iterable[ClientRow], as_of: date,
+                        now: datetime | None = None) -> str:
     """Rewrite (or add) the ``Portfolio`` tab of spreadsheet ``key``: two requests, one atomic batchUpdate.
 
-    ``source`` is a GoogleSource (its rate limiting and retries apply). Only the Portfolio tab is
-    addressed; every other tab of the consultant's spreadsheet is left as it is. Returns a line with its URL.
+    ``source`` is the consultant's GoogleSource (its retries and time budget apply); ``key`` defaults to
+    its dashboard spreadsheet, ``now`` (the "Last refreshed" stamp) to the time in its time zone. Only the
+    Portfolio tab is addressed; every other tab of that spreadsheet is left as it is. Returns a line with its URL.
     """
     # Imported here: local mode never loads the Google client.
     from .sheets import _new_id, _tabs, add_sheet, apply_batch, tab_requests
 
+    key = key or source.dashboard_key
+    if now is None:
+        zone = ZoneInfo(source.timezone) if getattr(source, "timezone", None) else None
+        now = datetime.now(zone) if zone else datetime.now().astimezone()
+    stamp = now.replace(tzinfo=None, microsecond=0)
     ordered = portfolio_rows(rows, as_of)
     sheet = portfolio_sheet(ordered, as_of)
 
@@ -217,7 +225,7 @@ def write_portfolio_tab(source: Any, key: str, rows: Iterable[ClientRow], as_of:
         if sid is None:
             sid = _new_id(set(tabs.values()))
             requests.append(add_sheet(sid, TITLE, 2, len(HEADER)))
-        body = tab_requests(sid, sheet, now.replace(tzinfo=None, microsecond=0))
+        body = tab_requests(sid, sheet, stamp)
         _decorate(body, ordered, as_of)
         return requests + body, sid
 

@@ -8,7 +8,9 @@ from datetime import datetime
 import pytest
 
 from pipeline.errors import SecorError
+from pipeline.outputs.dashboard import AMBER, GREEN, RED
 from pipeline.outputs.portfolio import HEADER, write_portfolio_tab
+from pipeline.outputs.sheets import rgb, serial
 from tests.fleet.portfolio_rows import AS_OF, FORMULA_NAME, ORDER, mixed
 
 KEY = "1ConsultantKeyCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC"
@@ -40,6 +42,15 @@ def test_the_portfolio_tab_is_added_with_the_table_in_risk_order(emulator, make_
     assert [r[col("Client")] for r in rows[1:]] == ORDER
     assert rows[1][col("Risk")] == "Over 10 workers: plan COR"
     assert tab.properties["gridProperties"]["frozenRowCount"] == 1
+    assert tab.value(0, len(HEADER) + 2) == serial(NOW)
+
+
+def test_the_risk_cell_is_coloured_by_its_group(emulator, make_source, book):
+    write_portfolio_tab(make_source([KEY]), None, mixed(), AS_OF, NOW)  # None: the source's dashboard spreadsheet
+    tab = book.tab("Portfolio")
+    colour = {r: tab.cells[(r, col("Risk"))]["userEnteredFormat"]["backgroundColor"] for r in (1, 3, 5)}
+    assert colour[1] == rgb(RED) and colour[3] == rgb(AMBER) and colour[5] == rgb(GREEN)
+    assert tab.cells[(4, col("Pass rule"))]["userEnteredFormat"]["backgroundColor"] == rgb(RED)  # Below
 
 
 def test_percentages_are_numbers_with_a_percent_format_and_unknowns_blank(emulator, make_source, book):
