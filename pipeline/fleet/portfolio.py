@@ -10,8 +10,9 @@ four groups (:func:`risk_group`):
    audit or recertification overdue or due within the warn window (S.2), soonest date first.
 2. **Unknown**: the last run failed, or no figures were ever read. Nobody knows such a client's state,
    so it sits right after certificate risk rather than hiding at the bottom; the oldest last
-   successful sync first. (A failed run whose certificate figures still show risk stays in group 1;
-   the failure shows in the Last run column either way.)
+   successful sync first. A failed run goes here even when the row still carries figures (say the
+   owner's mail was refused): someone must act on it. Only certificate risk outranks it; the failure
+   shows in the Last run column either way.
 3. **Below the pass rule**: worst element first (its readiness), then overall readiness.
 4. **The rest**: overall readiness ascending (closest to the pass line first).
 
@@ -147,4 +148,6 @@ def risk(row: ClientRow, as_of: date) -> str:
         if row.overall is not None and row.overall < row.pass_overall:
             return f"Overall {_pct(row.overall)} (< {_pct(row.pass_overall)})"
         return "Below pass rule"
+    if row.next_audit is None and row.audit_status == "Warn":
+        return "Meets pass rule; no audit date on file"  # S.2 found no certificate row to count from
     return "Meets pass rule"

@@ -108,6 +108,13 @@ def test_a_failed_run_keeps_certificate_risk_when_its_figures_show_it():
     assert risk_group(row, AS_OF) == CERTIFICATE
 
 
+def test_a_failed_run_with_figures_still_comes_before_clients_below_the_rule():
+    mailed = healthy("mailed", overall=0.95, error="the mail server refused the owner's address")
+    low = healthy("low", worst_readiness=0.2, meets_pass_rule=False)
+    assert names(portfolio_rows([low, mailed], AS_OF)) == ["mailed", "low"]
+    assert risk(mailed, AS_OF) == "Last run failed: the mail server refused the owner's address"
+
+
 def test_a_client_never_read_is_unknown_not_healthy():
     row = ClientRow(client="new", company="New Co")
     assert risk_group(row, AS_OF) == UNKNOWN
@@ -160,6 +167,12 @@ def test_below_the_pass_rule_orders_worst_element_first_then_overall():
 
 
 # --------------------------------------------------------------------------- the rest
+
+
+def test_meeting_the_rule_without_an_audit_date_says_so():
+    row = healthy("nocert", next_audit=None, audit_status="Warn")
+    assert risk_group(row, AS_OF) == REST
+    assert risk(row, AS_OF) == "Meets pass rule; no audit date on file"
 
 
 def test_the_rest_orders_by_overall_ascending_and_names_break_ties():

@@ -108,3 +108,11 @@ def test_a_control_character_in_a_name_does_not_stop_the_save(tmp_path: Path):
     rows = (replace(mixed()[0], company="Acme\x0bWelding\x00"),)
     path = write_portfolio_xlsx(rows, tmp_path / "p.xlsx", date(2026, 12, 2))
     assert load_workbook(path)["Portfolio"].cell(row=2, column=col("Company")).value == "Acme\nWelding "
+
+
+def test_the_risk_cell_is_coloured_by_its_group(sheet):
+    from pipeline.outputs.dashboard import AMBER, GREEN, RED
+
+    colours = [sheet.cell(row=r, column=col("Risk")).fill.fgColor.rgb[-6:] for r in range(2, 7)]
+    assert colours == [RED, RED, AMBER, RED, GREEN]
+    assert sheet.cell(row=5, column=col("Pass rule")).fill.fgColor.rgb[-6:] == RED  # Below
