@@ -381,3 +381,19 @@ def portfolio_message(rows: Iterable[ClientRow], as_of: date, sender: str, to: S
     msg.add_alternative(portfolio_mail_html(ordered, as_of, pdf.name), subtype="html")
     msg.add_attachment(data, maintype="application", subtype="pdf", filename=pdf.name)
     return msg
+
+
+# --------------------------------------------------------------------------- what the fleet runner calls
+
+
+def write_portfolio_pdf(rows: Iterable[ClientRow], path: Path, as_of: date, settings: Settings | None = None) -> Path:
+    """:func:`render_portfolio_pdf` with the default engine unless the consultant's settings say otherwise."""
+    return render_portfolio_pdf(rows, path, as_of, settings or Settings())
+
+
+def send_portfolio(email_settings: EmailSettings, pdf_path: Path, rows: Iterable[ClientRow], as_of: date) -> None:
+    """Mail the portfolio to ``email_settings.to`` over the consultant's SMTP (``[email]`` of the fleet file)."""
+    from .mail import _sender, send_message
+
+    message = portfolio_message(rows, as_of, _sender(email_settings), email_settings.to, pdf_path)
+    send_message(Settings(email=email_settings), message)

@@ -90,3 +90,18 @@ def test_a_name_with_a_line_break_cannot_break_the_line_or_the_headers(pdf: Path
     text, _ = parts(msg)
     assert "  ridge Bcc: x@evil.example (" in text
     assert msg["Bcc"] is None
+
+
+def test_send_portfolio_delivers_it_to_the_consultant_over_smtp(tmp_path: Path, pdf: Path,
+                                                                monkeypatch: pytest.MonkeyPatch):
+    from pipeline.outputs.portfolio import send_portfolio
+    from tests.jobs.helpers import PASSWORD, PASSWORD_ENV, smtp_server
+
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    with smtp_server(tmp_path) as server:
+        cfg = server.settings(tmp_path, to=TO).email
+        send_portfolio(cfg, pdf, mixed(), AS_OF)
+        [envelope] = server.handler.messages
+    assert envelope.rcpt_tos == list(TO) and envelope.mail_from == "secor@acme.example"
+    received = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    assert received["Subject"] == "SECOR portfolio 2026-12-02: 4 of 5 clients at risk"

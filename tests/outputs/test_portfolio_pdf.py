@@ -70,3 +70,10 @@ def test_the_file_is_replaced_whole(tmp_path: Path):
     (tmp_path / "portfolio.pdf").write_bytes(b"old")
     assert render(tmp_path, mixed()).startswith(b"%PDF")
     assert [p.name for p in tmp_path.iterdir()] == ["portfolio.pdf"]
+
+
+def test_write_portfolio_pdf_uses_the_default_engine(tmp_path: Path):
+    from pipeline.outputs.portfolio import write_portfolio_pdf
+
+    path = write_portfolio_pdf(mixed(), tmp_path / "p.pdf", AS_OF)
+    assert "Failed: spreadsheet" in text_of(path.read_bytes())  # the failed run's Last run cell
