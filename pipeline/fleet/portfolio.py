@@ -8,8 +8,8 @@ four groups (:func:`risk_group`):
 
 1. **Certificate**: over the small-employer limit (S.1: SECOR no longer applies), then a maintenance
    audit or recertification overdue or due within the warn window (S.2), soonest date first.
-2. **Unknown**: the last run failed, or no figures were ever read. Nobody knows such a client's state,
-   so it sits right after certificate risk rather than hiding at the bottom; the oldest last
+2. **Failed or unknown**: the last run failed, or no figures were ever read. Nobody knows such a
+   client's state, so it sits right after certificate risk rather than hiding at the bottom; the oldest last
    successful sync first. A failed run goes here even when the row still carries figures (say the
    owner's mail was refused): someone must act on it. Only certificate risk outranks it; the failure
    shows in the Last run column either way.
@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 CERTIFICATE, UNKNOWN, BELOW, REST = 0, 1, 2, 3
-GROUP_NAMES = {CERTIFICATE: "Certificate", UNKNOWN: "Unknown", BELOW: "Below pass rule", REST: "Meets pass rule"}
+GROUP_NAMES = {CERTIFICATE: "Certificate", UNKNOWN: "Failed or unknown", BELOW: "Below pass rule",
+               REST: "Meets pass rule"}
 WARN_DAYS = 60  # S.2's default warn window ([audit] maintenance_warn_days)
 
 
@@ -133,9 +134,9 @@ def risk(row: ClientRow, as_of: date) -> str:
         if row.over_small_employer_limit:
             return f"Over {row.small_employer_limit} workers: plan COR"
         if row.next_audit is None:
-            return "Audit calendar: certificate expired or audit overdue"
+            return "Audit overdue or expired"  # S.2 failed; its date did not reach the row
         if row.next_audit < as_of:
-            return f"Audit overdue (due {row.next_audit.isoformat()})"
+            return f"Audit overdue {row.next_audit.isoformat()}"  # short: one line on the PDF
         return f"Audit due {row.next_audit.isoformat()}"
     if group == UNKNOWN:
         if row.error:
@@ -149,5 +150,5 @@ def risk(row: ClientRow, as_of: date) -> str:
             return f"Overall {_pct(row.overall)} (< {_pct(row.pass_overall)})"
         return "Below pass rule"
     if row.next_audit is None and row.audit_status == "Warn":
-        return "Meets pass rule; no audit date on file"  # S.2 found no certificate row to count from
+        return "Meets rule; no audit date"  # S.2 found no certificate row to count from
     return "Meets pass rule"
