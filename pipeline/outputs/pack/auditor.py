@@ -79,7 +79,7 @@ class EvidenceLine:
     asks: str
     count: str  # "42", or "not read" when its table was not found
     detail: str
-    refs: str  # record IDs / sheet rows and dates
+    refs: tuple[str, ...]  # record IDs / sheet rows and dates, one line per form
     where: str  # tab (file)
 
 
@@ -157,10 +157,10 @@ def row_refs(frame: pd.DataFrame, table_key: str) -> str:
     title = BY_KEY[table_key].title
     if len(rows) == 1:
         return f"{title} row {rows[0]}"
-    if rows == list(range(rows[0], rows[-1] + 1)) and len(rows) > 3:
-        return f"{title} rows {rows[0]} to {rows[-1]}"
-    shown = ", ".join(map(str, rows[:12])) + (f" and {len(rows) - 12} more" if len(rows) > 12 else "")
-    return f"{title} rows {shown}"
+    if len(rows) > 3:
+        gaps = rows != list(range(rows[0], rows[-1] + 1))
+        return f"{title} rows {rows[0]} to {rows[-1]}" + (f" ({len(rows)} rows)" if gaps else "")
+    return f"{title} rows {', '.join(map(str, rows))}"
 
 
 def _count(data: Dataset, n: int, *needs: str) -> str:
@@ -172,12 +172,20 @@ def _n(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _line(data: Dataset, asks: str, n: int, needs: Sequence[str], detail: str, refs: str,
-          tables: Sequence[str] | None = None) -> EvidenceLine:
+def _line(data: Dataset, asks: str, n: int, needs: Sequence[str], detail: str, refs: str | Sequence[str],
+          tables: Sequence[str] | None = None, shown: str | None = None) -> EvidenceLine:
+    """One evidence line; its count says 'not read' (and nothing else is claimed) when a table is missing."""
     count = _count(data, n, *needs)
+    lines = (refs,) if isinstance(refs, str) else tuple(refs)
     if count == NOT_READ:
-        detail, refs = "", ""
-    return EvidenceLine(asks, count, detail, refs, where(data, *(tables or needs)))
+        detail, lines = "", ()
+    return EvidenceLine(asks, shown if shown and count != NOT_READ else count, detail, lines,
+                        where(data, *(tables or needs)))
+
+
+def _form_refs(*frames: tuple[pd.DataFrame, str]) -> list[str]:
+    """``id_refs`` of each non-empty (frame, date column), one line per form."""
+    return [id_refs(f, c) for f, c in frames if not f.empty] or ["none in the period"]
 
 
 def _documents(data: Dataset, kind: str, until: date) -> pd.DataFrame:
@@ -253,8 +261,7 @@ def _leadership(data: Dataset, settings: Settings, first: date, until: date) -> 
               f"{_n(len(mgmt_talks), 'toolbox talk')} with management present or presented by a manager, "
               f"{_n(len(mgmt_ins), 'workplace inspection')} and {_n(len(mgmt_inv), 'incident investigation')} by "
               f"a manager (Owner, Supervisor or Manager role on Workers); in {_n(months, 'month')} of the period",
-              "; ".join(id_refs(f, "date") for f in (mgmt_talks, mgmt_ins, mgmt_inv.assign(date=mgmt_inv["_inv"]))
-                        if not f.empty) or "none in the period",
+              _form_refs((mgmt_talks, "date"), (mgmt_ins, "date"), (mgmt_inv, "_inv")),
               ("workers", "toolbox_talk", "workplace_inspection", "incident")),
         _line(data, f"Safety goals and objectives for {', '.join(map(str, years))}", len(year_goals), ("goals",),
               f"{_n(len(year_goals), 'goal')}, {with_target} with a target", row_refs(year_goals, "goals")),
@@ -382,10 +389,10 @@ def _inspections(findings: Findings, data: Dataset, settings: Settings, first: d
         _line(data, "Inspections against the schedule", done, ("inspection_schedule",),
               f"inspections recorded in {done} of the {expected} scheduled periods with work "
               f"(per item below)", "see the table below", ("inspection_schedule", "pre_start",
-                                                           "workplace_inspection")),
+                                                           "workplace_inspection"), shown=f"{done} of {expected}"),
         _line(data, "Defects identified and their follow-up", len(followed), ("pre_start", "workplace_inspection"),
               f"{with_follow} with a follow-up record (a linked corrective action or a Closed date)",
-              id_refs(pd.DataFrame(found, columns=["id", "date", "k", "a", "w", "c"]), "date"),
+              _form_refs((defects, "date"), (with_def, "date")),
               ("pre_start", "workplace_inspection", "corrective_actions")),
         _document_line(data, "Written inspection procedure", "Inspection Procedure", until),
     )
@@ -422,7 +429,7 @@ def _training(findings: Findings, data: Dataset, first: date, until: date) -> Au
         _line(data, f"Current certifications on file on {fmt_date(until)}", current,
               ("workers", "training_matrix", "training_records"),
               f"{current} of the {_n(len(certs), 'ticket')} the matrix requires of active workers",
-              "listed below", ("training_records",)),
+              "the training records are listed below", ("training_records",)),
         _line(data, "New worker orientation records with sign-off", len(ori), ("orientation",),
               f"{signed} signed by the worker; {len(ori_all)} on file in all", id_refs(ori, "date")),
         _line(data, "Ongoing safety training: toolbox talks", len(talks), ("toolbox_talk",),
