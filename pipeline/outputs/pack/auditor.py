@@ -515,6 +515,10 @@ def _by_month(data: Dataset, period: Period, until: date) -> tuple[Table, Table]
             if len(recs):
                 ranges.append((title, m.key, len(recs), id_refs(recs, column)))
         counts.append(row)
+    totals: list[object] = ["Total"]
+    for key, column, _ in _FORMS:  # the whole period: the counts the element sections give
+        totals.append(str(len(dated(data.table(key), column, period.first, until))) if data.has(key) else NOT_READ)
+    counts.append(totals)
     by_month = make_table("Records per month", ("Month", *(t for _, _, t in _FORMS)), counts, mono=(),
                           widths=("13%", "14%", "14%", "17%", "14%", "14%", "14%"))
     id_table = make_table("Record IDs per month", ("Form", "Month", "Records", "IDs and dates"), ranges, mono=(3,),
