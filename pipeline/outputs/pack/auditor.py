@@ -198,38 +198,42 @@ def _documents(data: Dataset, kind: str, until: date) -> pd.DataFrame:
 
 
 def _document_line(data: Dataset, asks: str, kind: str, until: date) -> EvidenceLine:
-    docs = _documents(data, kind, until)
-    if len(docs) > 3:  # the element's documents table lists each one
-        signed = sorted(fmt_date(d) for d in docs["signed_date"] if fmt_date(d))
-        span = f", signed {signed[0]} to {signed[-1]}" if signed else ""
-        return _line(data, asks, len(docs), ("program",), f"{len(docs)} documents{span} (listed below)",
-                     row_refs(docs, "program"))
-    detail = "; ".join(
-        f"{text(r['document'], 80)}: signed {fmt_date(r['signed_date']) or '(no date)'}"
-        + (f" by {text(r['signed_by'], 60)}" if text(r["signed_by"]) else "")
-        + (f", review date {fmt_date(r['review_date'])}" if fmt_date(r["review_date"]) else "")
-        for _, r in docs.sort_values(["signed_date", "row"], na_position="first").iterrows())
+    docs = _documents(data, kind, until).sort_values(["signed_date", "row"], na_position="first")
+    if len(docs) > 1:  # several (one safe work procedure per task): names and dates; reviews are in the list
+        detail = "; ".join(f"{text(r['document'], 80)} (signed {fmt_date(r['signed_date']) or 'undated'})"
+                           for _, r in docs.iterrows())
+    else:
+        detail = "; ".join(
+            f"{text(r['document'], 80)}: signed {fmt_date(r['signed_date']) or '(no date)'}"
+            + (f" by {text(r['signed_by'], 60)}" if text(r["signed_by"]) else "")
+            + (f", review date {fmt_date(r['review_date'])}" if fmt_date(r["review_date"]) else "")
+            for _, r in docs.iterrows())
     return _line(data, asks, len(docs), ("program",), detail or "no Program row names one", row_refs(docs, "program"))
 
 
-def documents_table(data: Dataset, element: int | None = None, until: date | None = None) -> Table:
-    """Program documents (one element's, or all) with who signed them, when (the version on file) and the review."""
+def documents_table(data: Dataset) -> Table:
+    """Every program document with who signed it, when (the version on file), its review date and where it is."""
     program = data.table("program")
-    if element is not None and not program.empty:
-        program = program[pd.to_numeric(program["element"], errors="coerce") == element]
     rows = []
     for _, r in program.sort_values(["element", "row"], na_position="last").iterrows():
         el = pd.to_numeric(pd.Series([r["element"]]), errors="coerce").iloc[0]
         rows.append((text(r["document"], 120), f"{int(el)}" if pd.notna(el) else "—", r["signed_by"],
                      r["signed_date"], r["review_date"], r["link"], int(r["row"])))
-    columns = ("Document", "Element", "Signed by", "Signed", "Review date", "Kept at", "Row")
-    widths = ("26%", "8%", "14%", "10%", "10%", "26%", "6%")
-    if element is not None:
-        rows = [(*r[:1], *r[2:]) for r in rows]
-        columns, widths = (columns[0], *columns[2:]), ("29%", "14%", "10%", "10%", "31%", "6%")
     empty = "Program was not found in the records read." if not data.has("program") else "No program documents listed."
-    return make_table("Program documents" if element is None else "Program documents for this element", columns,
-                      rows, mono=(), empty=empty, widths=widths)
+    return make_table("Program documents", ("Document", "Element", "Signed by", "Signed", "Review date", "Kept at",
+                                            "Row"), rows, mono=(), empty=empty,
+                      widths=("26%", "8%", "14%", "10%", "10%", "26%", "6%"))
+
+
+def _element_documents(data: Dataset, asks: str, element: int, until: date) -> EvidenceLine:
+    """The Program rows filed under an element (its Element column), for what no document rule names."""
+    program = data.table("program")
+    mine = program[(pd.to_numeric(program["element"], errors="coerce") == element)
+                   & ~(program["signed_date"] > pd.Timestamp(until))] if not program.empty else program
+    detail = "; ".join(f"{text(r['document'], 80)} (signed {fmt_date(r['signed_date']) or 'undated'})"
+                       for _, r in mine.iterrows())
+    return _line(data, asks, len(mine), ("program",), detail or f"no Program row for Element {element}",
+                 row_refs(mine, "program"))
 
 
 # --------------------------------------------------------------------------- the six elements
@@ -269,7 +273,7 @@ def _leadership(data: Dataset, settings: Settings, first: date, until: date) -> 
     goal_table = make_table("Safety goals", ("Year", "Goal", "Target", "Status"),
                             [(r["year"], r["goal"], r["target"], r["status"]) for _, r in year_goals.iterrows()],
                             mono=(), empty="No goals recorded for these years.", widths=("8%", "52%", "25%", "15%"))
-    return AuditorElement(1, ELEMENTS[1], "element-1", lines, (documents_table(data, 1), goal_table))
+    return AuditorElement(1, ELEMENTS[1], "element-1", lines, (goal_table,))
 
 
 def _hazards(data: Dataset, settings: Settings, first: date, until: date) -> AuditorElement:
@@ -310,7 +314,7 @@ def _hazards(data: Dataset, settings: Settings, first: date, until: date) -> Aud
           r["status"]) for _, r in register.iterrows()], cap=ROWS, limit=200,
         empty="Hazard Register was not found in the records read." if not data.has("hazard_register")
         else "The register has no rows.", widths=("9%", "16%", "22%", "8%", "23%", "10%", "12%"))
-    return AuditorElement(2, ELEMENTS[2], "element-2", lines, (documents_table(data, 2), table))
+    return AuditorElement(2, ELEMENTS[2], "element-2", lines, (table,))
 
 
 def _controls(data: Dataset, first: date, until: date) -> AuditorElement:
@@ -342,8 +346,8 @@ def _controls(data: Dataset, first: date, until: date) -> AuditorElement:
           r["completed"], " ".join(x for x in (text(r["verified_by"], 60), fmt_date(r["verified"])) if x))
          for _, r in period.iterrows()], cap=ROWS, limit=200,
         empty="Corrective Actions was not found in the records read." if not data.has("corrective_actions")
-        else "None in the period.", widths=("10%", "10%", "13%", "25%", "12%", "9%", "9%", "12%"))
-    return AuditorElement(3, ELEMENTS[3], "element-3", lines, (documents_table(data, 3), table))
+        else "None in the period.", widths=("9%", "9%", "15%", "24%", "12%", "9%", "9%", "13%"), mono=(0, 2))
+    return AuditorElement(3, ELEMENTS[3], "element-3", lines, (table,))
 
 
 def _follow_ups(data: Dataset) -> dict[str, list[str]]:
@@ -370,13 +374,14 @@ def _inspections(findings: Findings, data: Dataset, settings: Settings, first: d
     follow = _follow_ups(data)
     found = [(r["id"], r["date"], "Pre-start", r["unit"], r["defects"] or "Defect reported", r["closed"])
              for _, r in defects.iterrows()]
-    found += [(r["id"], r["date"], "Workplace inspection", r["site"], r["deficiencies"], r["closed"])
+    found += [(r["id"], r["date"], "Inspection", r["site"], r["deficiencies"], r["closed"])
               for _, r in with_def.iterrows()]
     found.sort(key=lambda f: (pd.Timestamp(f[1]) if pd.notna(f[1]) else pd.Timestamp.min, str(f[0])))
     followed = [(i, d, kind, at, what, ", ".join(follow.get(record_key(i), [])) or "—", closed)
                 for i, d, kind, at, what, closed in found]
     with_follow = sum(1 for f in followed if f[5] != "—" or fmt_date(f[6]))
     lines = (
+        _document_line(data, "Written inspection procedure", "Inspection Procedure", until),
         _line(data, "Documented inspection schedule: what is inspected and how often", len(schedule),
               ("inspection_schedule",),
               "by frequency: " + ", ".join(f"{int(n)} {str(f).lower()}" for f, n in freq.items()),
@@ -394,7 +399,6 @@ def _inspections(findings: Findings, data: Dataset, settings: Settings, first: d
               f"{with_follow} with a follow-up record (a linked corrective action or a Closed date)",
               _form_refs((defects, "date"), (with_def, "date")),
               ("pre_start", "workplace_inspection", "corrective_actions")),
-        _document_line(data, "Written inspection procedure", "Inspection Procedure", until),
     )
     cover = make_table(
         "Inspections recorded per scheduled item", ("Item", "Periods with work", "With an inspection", "Counted per"),
@@ -406,7 +410,7 @@ def _inspections(findings: Findings, data: Dataset, settings: Settings, first: d
         "Defects found in the period and their follow-up",
         ("ID", "Date", "Type", "Unit or site", "Defect", "Follow-up record", "Closed"), followed, cap=ROWS,
         limit=200, empty="No defects recorded in the period.", widths=("15%", "9%", "11%", "14%", "27%", "15%", "9%"))
-    return AuditorElement(4, ELEMENTS[4], "element-4", lines, (documents_table(data, 4), cover, table))
+    return AuditorElement(4, ELEMENTS[4], "element-4", lines, (cover, table))
 
 
 def _training(findings: Findings, data: Dataset, first: date, until: date) -> AuditorElement:
@@ -434,15 +438,15 @@ def _training(findings: Findings, data: Dataset, first: date, until: date) -> Au
               f"{signed} signed by the worker; {len(ori_all)} on file in all", id_refs(ori, "date")),
         _line(data, "Ongoing safety training: toolbox talks", len(talks), ("toolbox_talk",),
               f"{_n(topics, 'topic')}", id_refs(talks, "date")),
+        _element_documents(data, "Written training and orientation program (Program rows for Element 5)", 5, until),
     )
     tables = (
-        documents_table(data, 5),
         make_table("Training records on file", ("Worker", "Ticket", "Completed", "Expires", "Certificate no.",
                                                 "Provider"),
                    [(r["worker"], r["ticket"], r["completed"], r["expires"], r["certificate_no"], r["provider"])
                     for _, r in records.sort_values(["worker", "ticket"], kind="stable").iterrows()],
                    cap=ROWS, mono=(), empty="No training records read.",
-                   widths=("20%", "28%", "11%", "11%", "15%", "15%")),
+                   widths=("18%", "26%", "11%", "11%", "14%", "20%")),
         make_table("Orientations in the period", ("ID", "Date", "Worker", "Conducted by", "Worker signature"),
                    [(r["id"], r["date"], r["worker"], r["conducted_by"],
                      "Signed" if affirmative(r["worker_signature"]) else "—") for _, r in ori.iterrows()],
@@ -481,18 +485,19 @@ def _incidents(data: Dataset, first: date, until: date) -> AuditorElement:
         _line(data, "Corrective actions following incidents", len(inc_ca), ("corrective_actions",),
               f"{done} completed, {verified} verified", id_refs(inc_ca, "raised", "action_id")),
         _line(data, "Incident findings communicated to the crew", int(shared.sum()), ("incident",),
-              "Communicated To Crew answered, or the incident ID named in a toolbox talk",
+              f"{int(shared.sum())} of {_n(len(inc), 'report')}: Communicated To Crew answered, or the incident "
+              "ID named in a toolbox talk",
               id_refs(inc[shared], "incident_date") if not inc.empty else "none in the period"),
     )
     table = make_table(
         "Incidents and near misses in the period",
-        ("ID", "Date", "Type", "Description", "Root cause", "Investigated", "Communicated"),
+        ("ID", "Date", "Type", "Description", "Root cause", "Investigated", "Shared with crew"),
         [(r["id"], r["incident_date"], r["type"], r["description"], r["root_cause"],
           " ".join(x for x in (text(r["investigated_by"], 60), fmt_date(r["investigation_date"])) if x),
           text(r["communicated_to_crew"]) if affirmative(r["communicated_to_crew"])
           else ("In a toolbox talk" if shared.loc[i] else "—")) for i, r in inc.iterrows()],
-        cap=ROWS, limit=200, empty="None in the period.", widths=("14%", "9%", "9%", "24%", "22%", "13%", "9%"))
-    return AuditorElement(6, ELEMENTS[6], "element-6", lines, (documents_table(data, 6), table))
+        cap=ROWS, limit=200, empty="None in the period.", widths=("16%", "9%", "9%", "22%", "21%", "11%", "12%"))
+    return AuditorElement(6, ELEMENTS[6], "element-6", lines, (table,))
 
 
 # --------------------------------------------------------------------------- the whole copy
