@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...checks.audit import Findings
 from ...checks.base import ELEMENTS, AuditContext
-from ...checks.common import keys, management_names, matches_document, mentions
+from ...checks.common import is_management, keys, management_names, matches_document, mentions
 from ...checks.element4 import inspection_coverage
 from ...normalise.dataset import Dataset
 from ...normalise.links import action_links, record_key
@@ -241,6 +241,8 @@ def _element_documents(data: Dataset, asks: str, element: int, until: date) -> E
 
 def _leadership(data: Dataset, settings: Settings, first: date, until: date) -> AuditorElement:
     managers = management_names(data, settings)
+    workers = data.table("workers")
+    who = ", ".join(dict.fromkeys(text(n, 60) for n in workers["name"][is_management(workers["role"], settings)]))
     talks = dated(data.table("toolbox_talk"), "date", first, until)
     mgmt_talks = talks[talks["management_present"].map(yes) | keys(talks["presenter"]).isin(managers)]
     ins = dated(data.table("workplace_inspection"), "date", first, until)
@@ -264,7 +266,7 @@ def _leadership(data: Dataset, settings: Settings, first: date, until: date) -> 
               ("toolbox_talk", "workplace_inspection", "incident"),
               f"{_n(len(mgmt_talks), 'toolbox talk')} with management present or presented by a manager, "
               f"{_n(len(mgmt_ins), 'workplace inspection')} and {_n(len(mgmt_inv), 'incident investigation')} by "
-              f"a manager (Owner, Supervisor or Manager role on Workers); in {_n(months, 'month')} of the period",
+              f"a manager ({who or 'no management role on Workers'}); in {_n(months, 'month')} of the period",
               _form_refs((mgmt_talks, "date"), (mgmt_ins, "date"), (mgmt_inv, "_inv")),
               ("workers", "toolbox_talk", "workplace_inspection", "incident")),
         _line(data, f"Safety goals and objectives for {', '.join(map(str, years))}", len(year_goals), ("goals",),
@@ -534,7 +536,7 @@ def _by_month(data: Dataset, period: Period, until: date) -> tuple[Table, Table]
 def _sources(data: Dataset) -> Table:
     rows = [(t.title, where(data, t.key), str(len(data.table(t.key))) if data.has(t.key) else "—")
             for t in BY_KEY.values()]
-    return make_table("Where the records are kept", ("Records", "Tab (file)", "Rows on the tab"), rows, mono=(),
+    return make_table("Where the records are kept", ("Table", "Tab (file)", "Rows used"), rows, mono=(),
                       widths=("28%", "56%", "16%"))
 
 
