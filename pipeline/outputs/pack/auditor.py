@@ -173,10 +173,17 @@ def _n(n: int, one: str, many: str | None = None) -> str:
 
 
 def _line(data: Dataset, asks: str, n: int, needs: Sequence[str], detail: str, refs: str | Sequence[str],
-          tables: Sequence[str] | None = None, shown: str | None = None) -> EvidenceLine:
-    """One evidence line; its count says 'not read' (and nothing else is claimed) when a table is missing."""
+          tables: Sequence[str] | None = None, shown: str | None = None, any_of: Sequence[str] = ()) -> EvidenceLine:
+    """One evidence line; its count says 'not read' (and nothing else is claimed) when a table is missing.
+
+    ``needs``: every one must be read; ``any_of``: at least one (those not read are named after the detail)."""
     count = _count(data, n, *needs)
+    if any_of and not any(data.has(k) for k in any_of):
+        count = NOT_READ
     lines = (refs,) if isinstance(refs, str) else tuple(refs)
+    unread = [BY_KEY[k].title for k in any_of if not data.has(k)]
+    if unread:
+        detail += f" (not read: {', '.join(unread)})"
     if count == NOT_READ:
         detail, lines = "", ()
     return EvidenceLine(asks, shown if shown and count != NOT_READ else count, detail, lines,
@@ -263,12 +270,13 @@ def _leadership(data: Dataset, settings: Settings, first: date, until: date) -> 
                        until),
         _document_line(data, "Safety responsibilities assigned in writing", "Responsibilities", until),
         _line(data, "Management taking part: toolbox talks, site inspections, incident reviews", len(activity),
-              ("toolbox_talk", "workplace_inspection", "incident"),
+              ("workers",),
               f"{_n(len(mgmt_talks), 'toolbox talk')} with management present or presented by a manager, "
               f"{_n(len(mgmt_ins), 'workplace inspection')} and {_n(len(mgmt_inv), 'incident investigation')} by "
               f"a manager ({who or 'no management role on Workers'}); in {_n(months, 'month')} of the period",
               _form_refs((mgmt_talks, "date"), (mgmt_ins, "date"), (mgmt_inv, "_inv")),
-              ("workers", "toolbox_talk", "workplace_inspection", "incident")),
+              ("workers", "toolbox_talk", "workplace_inspection", "incident"),
+              any_of=("toolbox_talk", "workplace_inspection", "incident")),
         _line(data, f"Safety goals and objectives for {', '.join(map(str, years))}", len(year_goals), ("goals",),
               f"{_n(len(year_goals), 'goal')}, {with_target} with a target", row_refs(year_goals, "goals")),
     )
@@ -304,11 +312,11 @@ def _hazards(data: Dataset, settings: Settings, first: date, until: date) -> Aud
               f"{int(risks.get('High', 0))} high, {int(risks.get('Medium', 0))} medium, {int(risks.get('Low', 0))} low "
               f"risk; {controls} with controls written; {len(reviewed_in)} reviewed in the period",
               row_refs(register, "hazard_register")),
-        _line(data, "Workers trained on the FLHA process", len(ori) + len(tr), ("orientation", "training_records"),
+        _line(data, "Workers trained on the FLHA process", len(ori) + len(tr), (),
               f"{_n(len(ori), 'orientation')} covering FLHAs, {_n(len(tr), 'training record')} for an FLHA course; "
               f"{_n(len(trained), 'person', 'people')} in all",
               ", ".join(text(i, 40) for i in ori["id"]) or "no orientation record",
-              ("orientation", "training_records")),
+              ("orientation", "training_records"), any_of=("orientation", "training_records")),
     )
     table = make_table(
         "Hazard register", ("Hazard ID", "Task", "Hazard", "Risk", "Controls", "Reviewed", "Status"),
@@ -397,10 +405,10 @@ def _inspections(findings: Findings, data: Dataset, settings: Settings, first: d
               f"inspections recorded in {done} of the {expected} scheduled periods with work "
               f"(per item below)", "see the table below", ("inspection_schedule", "pre_start",
                                                            "workplace_inspection"), shown=f"{done} of {expected}"),
-        _line(data, "Defects identified and their follow-up", len(followed), ("pre_start", "workplace_inspection"),
+        _line(data, "Defects identified and their follow-up", len(followed), (),
               f"{with_follow} with a follow-up record (a linked corrective action or a Closed date)",
               _form_refs((defects, "date"), (with_def, "date")),
-              ("pre_start", "workplace_inspection", "corrective_actions")),
+              ("pre_start", "workplace_inspection", "corrective_actions"), any_of=("pre_start", "workplace_inspection")),
     )
     cover = make_table(
         "Inspections recorded per scheduled item", ("Item", "Periods with work", "With an inspection", "Counted per"),

@@ -30,6 +30,7 @@ from pipeline.outputs.pack.auditor import (
 from pipeline.outputs.pack.render import render, render_template
 from pipeline.settings import Settings, load_settings
 from pipeline.sources.local import LocalSource
+from tests.builders import dataset
 
 from .conftest import pdf_text
 
@@ -237,3 +238,69 @@ def test_every_page_renders(year: Copy, tmp_path: Path) -> None:
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(tmp_path / "copy.pdf"), str(tmp_path / "p")], check=True)
     pages = sorted(tmp_path.glob("p-*.png"))
     assert len(pages) == len(re.findall(r"Page \d+ of", year.text)) > 8
+
+
+# --------------------------------------------------------------------------- small office records
+
+
+def _office(extra: dict[str, list[dict[str, object]]] | None = None) -> Dataset:
+    """Two workers, three pre-starts in November 2026 (two with a defect), one workplace inspection."""
+    tables: dict[str, list[dict[str, object]]] = {
+        "workers": [{"Name": "Dale Kowalski", "Role": "Owner", "Start Date": "2020-01-06"},
+                    {"Name": "Ravi Sandhu", "Role": "Operator", "Start Date": "2022-04-01"}],
+        "pre_start": [
+            {"Timestamp": "11/03/2026 06:30:00", "Operator": "Ravi Sandhu", "Unit": "T-101 F-350", "Result": "Fail",
+             "Defects": "Cracked windshield"},
+            {"Timestamp": "11/04/2026 06:31:00", "Operator": "Ravi Sandhu", "Unit": "T-101 F-350", "Result": "Pass"},
+            {"Timestamp": "11/05/2026 06:32:00", "Operator": "Ravi Sandhu", "Unit": "T-101 F-350",
+             "Result": "Minor defect(s) - reported", "Defects": "Wiper blade worn"},
+        ],
+        "workplace_inspection": [
+            {"Timestamp": "11/09/2026 16:10:00", "Inspector": "Dale Kowalski", "Site": "Edson yard",
+             "Deficiencies": "Extension cord across walkway", "Closed": "11/10/2026"},
+        ],
+        "toolbox_talk": [{"Timestamp": "11/02/2026 07:00:00", "Topic": "Cold stress", "Presenter": "Dale Kowalski",
+                          "Attendees": "Ravi Sandhu", "Management Present": "Yes"}],
+    }
+    return dataset({**tables, **(extra or {})})
+
+
+def _element(data: Dataset, number: int):  # type: ignore[no-untyped-def]
+    findings = audit(data, Settings(), date(2026, 11, 30))
+    context = build_auditor_context(findings, data, audit_period(NOVEMBER), generated_at=GENERATED)
+    return next(e for e in context.elements if e.number == number)
+
+
+def test_a_defect_counts_as_followed_up_by_a_linked_action_or_a_closed_date() -> None:
+    first = _office().table("pre_start").sort_values("date")["id"].iloc[0]
+    data = _office({"corrective_actions": [{"Action ID": "CA-030", "Source": "Pre-Start", "Source Ref": first,
+                                            "Description": "Replace windshield", "Raised": "2026-11-03"}]})
+    inspections = _element(data, 4)
+    defects = next(line for line in inspections.lines if line.asks.startswith("Defects identified"))
+    assert defects.count == "3" and defects.detail.startswith("2 with a follow-up record")
+    table = next(t for t in inspections.tables if t.title.startswith("Defects found"))
+    follow = {row[0]: (row[5], row[6]) for row in table.rows}
+    assert follow[first] == ("CA-030", "")
+    assert sorted(follow.values())[0] == ("CA-030", "") and ("—", "2026-11-10") in follow.values()
+    assert ("—", "") in follow.values()  # the wiper blade: nothing recorded yet, shown as it is
+
+
+def test_management_taking_part_names_the_managers_and_counts_their_records() -> None:
+    leadership = _element(_office(), 1)
+    line = next(line for line in leadership.lines if line.asks.startswith("Management taking part"))
+    assert line.count == "2"  # the toolbox talk with management present and Dale's workplace inspection
+    assert "(Dale Kowalski)" in line.detail and "in 1 month of the period" in line.detail
+    assert line.detail.endswith("(not read: Incident)")  # what could add to it was not read: said, not counted
+    assert any(r.startswith("TBT-261102-070000, dated 2026-11-02") for r in line.refs)
+    assert any(r.startswith("INS-261109-161000, dated 2026-11-09") for r in line.refs)
+
+
+def test_a_line_any_of_whose_tables_would_do_is_not_read_only_when_none_was() -> None:
+    hazards = _element(_office(), 2)  # neither Orientation nor Training Records
+    trained = next(line for line in hazards.lines if line.asks.startswith("Workers trained on the FLHA"))
+    assert trained.count == NOT_READ and trained.detail == "" and "Orientation: not found" in trained.where
+    with_orientation = _office({"orientation": [{"Timestamp": "11/02/2026 08:00:00", "Worker": "Ravi Sandhu",
+                                                 "Conducted By": "Dale Kowalski", "Topics": "FLHA, PPE",
+                                                 "Worker Signature": "Ravi Sandhu"}]})
+    trained = next(line for line in _element(with_orientation, 2).lines if line.asks.startswith("Workers trained"))
+    assert trained.count == "1" and trained.detail.endswith("(not read: Training Records)")
