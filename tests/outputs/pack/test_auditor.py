@@ -119,7 +119,8 @@ def expected(data: Dataset, first: date, last: date) -> dict[str, int]:
 
 # What each evidence line counts, by the start of what it asks to see.
 COUNTED = {
-    "Completed FLHAs": "flha", "Hazard register": "hazard_register", "Corrective actions completed": "corrective_actions",
+    "Completed FLHAs": "flha", "Hazard register": "hazard_register",
+    "Corrective actions completed": "corrective_actions",
     "Documented inspection schedule": "inspection_schedule", "Completed equipment pre-start": "pre_start",
     "Completed workplace inspections": "workplace_inspection", "Training matrix": "training_matrix",
     "Worker training records": "training_records", "New worker orientation": "orientation",
