@@ -57,7 +57,7 @@ def _leadership(data: Dataset, settings: Settings, first: date, until: date) -> 
     with_target = int(year_goals["target"].map(lambda v: bool(text(v))).sum()) if not year_goals.empty else 0
     lines = (
         document_line(data, "Safety policy, signed and dated by the owner or a senior manager", "Safety Policy",
-                       until),
+                      until),
         document_line(data, "Safety responsibilities assigned in writing", "Responsibilities", until),
         line(data, "Management taking part: toolbox talks, site inspections, incident reviews", len(activity),
              ("workers",),
@@ -93,7 +93,7 @@ def _hazards(data: Dataset, settings: Settings, first: date, until: date) -> Aud
     trained = set(keys(ori["worker"])) | set(keys(tr["worker"]))
     lines = (
         document_line(data, "Written hazard identification procedure (how and when FLHAs are done)",
-                       "Hazard Identification Procedure", until),
+                      "Hazard Identification Procedure", until),
         line(data, "Completed FLHAs: signed, dated, site-specific", len(flha), ("flha",),
              f"{signed} signed by the worker, {reviewed} reviewed by a supervisor; {n_of(sites, 'site')}, "
              f"{n_of(workers, 'worker')}", id_refs(flha, "date")),
@@ -128,7 +128,7 @@ def _controls(data: Dataset, first: date, until: date) -> AuditorElement:
     high = register[register["risk"] == "High"] if not register.empty else register
     lines = (
         document_line(data, "Corrective action process: from identified, to controlled, to verified",
-                       "Corrective Action Procedure", until),
+                      "Corrective Action Procedure", until),
         line(data, "Corrective actions completed, not only identified", len(period), ("corrective_actions",),
              f"{len(raised)} raised, {len(done)} completed and {len(verified)} verified in the period",
              id_refs(period, "raised", "action_id")),
@@ -137,8 +137,8 @@ def _controls(data: Dataset, first: date, until: date) -> AuditorElement:
     )
     if data.has("hazard_register"):  # the tasks the safe work procedures are for
         lines = (*lines[:3], line(data, "High-risk tasks named in the hazard register", len(high),
-                                   ("hazard_register",), ", ".join(dict.fromkeys(text(t, 60) for t in high["task"])),
-                                   row_refs(high, "hazard_register")), *lines[3:])
+                                  ("hazard_register",), ", ".join(dict.fromkeys(text(t, 60) for t in high["task"])),
+                                  row_refs(high, "hazard_register")), *lines[3:])
     table = make_table(
         "Corrective actions raised or completed in the period",
         ("Action ID", "Source", "Ref", "Description", "Assigned to", "Raised", "Completed", "Verified"),
@@ -273,13 +273,13 @@ def _incidents(data: Dataset, first: date, until: date) -> AuditorElement:
     # An incident's actions: those linked to an incident of the period, and those raised in it with Source Incident.
     in_period = ~(ca["raised"] > pd.Timestamp(until)) & ~(ca["raised"] < pd.Timestamp(first))
     inc_ca = ca[((ca["source"] == "Incident") & in_period) | ca["action_id"].map(lambda a: text(a, 40) in linked)]
-    done = int(inc_ca["completed"].notna().sum()) if not inc_ca.empty else 0
-    verified = int(inc_ca["verified"].notna().sum()) if not inc_ca.empty else 0
+    done = int((inc_ca["completed"] <= pd.Timestamp(until)).sum()) if not inc_ca.empty else 0
+    verified = int((inc_ca["verified"] <= pd.Timestamp(until)).sum()) if not inc_ca.empty else 0
     kinds = ", ".join(f"{int(n)} {str(t).lower()}" for t, n in types.items())
     lines = (
         document_line(data, "Written incident investigation procedure", "Incident Investigation Procedure", until),
-        line(data, "Incident and near-miss reports", len(inc), ("incident",), kinds or "none", id_refs(inc,
-                                                                                                      "incident_date")),
+        line(data, "Incident and near-miss reports", len(inc), ("incident",), kinds or "none",
+             id_refs(inc, "incident_date")),
         line(data, "Completed investigations with the root cause", len(investigated), ("incident",),
              f"{len(investigated)} with an investigator named, {rooted} with a root cause written",
              id_refs(investigated, "incident_date")),
@@ -302,7 +302,7 @@ def _incidents(data: Dataset, first: date, until: date) -> AuditorElement:
 
 
 def element_sections(findings: Findings, data: Dataset, settings: Settings, first: date, until: date,
-              ) -> tuple[AuditorElement, ...]:
+                     ) -> tuple[AuditorElement, ...]:
     """The six sections in element order."""
     return (
         _leadership(data, settings, first, until),
