@@ -82,6 +82,7 @@ class AuditorContext:
     as_of: str
     generated_at: str
     partial: bool  # the period ends after the as-of date (month in progress)
+    summary: Table  # the period's records per form, for the cover
     documents: Table
     sources: Table
     elements: tuple[AuditorElement, ...]
@@ -137,6 +138,20 @@ def _by_month(data: Dataset, period: Period, until: date) -> tuple[Table, Table]
     return by_month, id_table
 
 
+def _summary(data: Dataset, first: date, until: date) -> Table:
+    """What the period holds, per form and for the corrective actions and program documents: the cover's table."""
+    rows: list[tuple[object, ...]] = []
+    for key, column, title in _FORMS:
+        recs = dated(data.table(key), column, first, until)
+        rows.append((title, str(len(recs)) if data.has(key) else NOT_READ, where(data, key)))
+    ca = data.table("corrective_actions")
+    raised = dated(ca, "raised", first, until)
+    rows.append(("Corrective actions raised", str(len(raised)) if data.has("corrective_actions") else NOT_READ,
+                 where(data, "corrective_actions")))
+    return make_table("Records dated in the period", ("Records", "In the period", "Tab (file)"), rows, mono=(),
+                      widths=("34%", "16%", "50%"))
+
+
 def _sources(data: Dataset) -> Table:
     rows = [(t.title, where(data, t.key), str(len(data.table(t.key))) if data.has(t.key) else "—")
             for t in BY_KEY.values()]
@@ -158,7 +173,7 @@ def build_auditor_context(findings: Findings, data: Dataset, period: Period, *, 
         keywords="SECOR, evidence, records, safety, Alberta",
         company=company, period=period.label, period_key=period.key, as_of=fmt_date(until),
         generated_at=f"{generated_at:%Y-%m-%d %H:%M} {generated_at.tzname() or ''}".strip(),
-        partial=until < period.last, documents=documents_table(data, until), sources=_sources(data),
+        partial=until < period.last, summary=_summary(data, period.first, until), documents=documents_table(data, until), sources=_sources(data),
         elements=element_sections(findings, data, settings, period.first, until), by_month=by_month, id_ranges=id_table,
         engine=engine)
 

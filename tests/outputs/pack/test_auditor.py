@@ -172,6 +172,9 @@ def test_records_per_month_and_the_total_row_match_the_dataset(demo: Demo, year:
         assert " ".join([m.key, *(str(want[k]) for k in order)]) in lines, m.key
     total = expected(demo.data, *YEAR)
     assert " ".join(["Total", *(str(total[k]) for k in order)]) in lines
+    cover = year.text.split("Contents")[0]  # the cover's table says the same
+    assert f"FLHAs {total['flha']} FLHA (form-responses.xlsx)" in " ".join(cover.split())
+    assert f"Incidents {total['incident']} Incident (form-responses.xlsx)" in " ".join(cover.split())
 
 
 def test_references_name_record_ids_dates_and_the_tabs_they_live_in(demo: Demo, year: Copy) -> None:
