@@ -308,3 +308,13 @@ def test_a_line_any_of_whose_tables_would_do_is_not_read_only_when_none_was() ->
                                                  "Worker Signature": "Ravi Sandhu"}]})
     trained = next(line for line in _element(with_orientation, 2).lines if line.asks.startswith("Workers trained"))
     assert trained.count == "1" and trained.detail.endswith("(not read: Training Records)")
+
+
+def test_a_month_in_progress_counts_up_to_the_as_of_date_and_says_so() -> None:
+    data = _office()
+    findings = audit(data, Settings(), date(2026, 11, 4))
+    context = build_auditor_context(findings, data, audit_period(NOVEMBER), generated_at=GENERATED)
+    assert context.partial and context.as_of == "2026-11-04"
+    pre = next(line for line in context.elements[3].lines if line.asks.startswith("Completed equipment pre-start"))
+    assert pre.count == "2"  # the pre-start of 5 November is after the as-of date
+    assert "up to 2026-11-04" in render_template("auditor.html", copy=context)
