@@ -26,7 +26,9 @@ from pipeline.outputs.pack import (
     render,
     render_html,
 )
+from pipeline.outputs.pack.auditor import Period, audit_period, build_auditor_context
 from pipeline.outputs.pack.month import previous_month
+from pipeline.outputs.pack.render import render_template
 from pipeline.settings import Settings
 from pipeline.sources import Source
 
@@ -123,3 +125,56 @@ def bench_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | 
         result = run_pack(run, month, out_dir=Path(out_dir or settings.output) / f"bench-{engine}", source=source)
         figures[engine] = (result.seconds, result.pages)
     return figures
+
+
+# --------------------------------------------------------------------------- the auditor's copy
+
+AUDITOR_FOLDER = "auditor"  # OUT/packs/auditor/: beside the month folders, never swapped away with one
+
+
+@dataclass(frozen=True)
+class AuditorCopyResult:
+    """The auditor's copy one run wrote: its period (``2025-12..2026-11``), the PDF and its pages."""
+
+    period: str
+    pdf: Path
+    findings: Findings
+    pages: int
+    seconds: float
+
+
+def file_safe(company: str) -> str:
+    """``Kowalski Oilfield Services Ltd.`` as it can stand in a file name on any system (no / \\ : * ? ...)."""
+    ascii_name = unicodedata.normalize("NFKD", company).encode("ascii", "ignore").decode("ascii")
+    name = " ".join(re.sub(r"[^A-Za-z0-9 &,'()._-]+", " ", ascii_name).split())[:60]
+    return name.strip().lstrip(".").strip() or "Company"  # a leading dot would hide the file
+
+
+def auditor_pdf_name(company: str, period: Period) -> str:
+    """``Kowalski Oilfield Services Ltd. SECOR evidence 2025-12..2026-11.pdf``."""
+    return f"{file_safe(company)} SECOR evidence {period.key}.pdf"
+
+
+def run_auditor_copy(settings: Settings, month: str | Month, *, window: str = "month",
+                     out_dir: str | Path | None = None, source: Source | None = None) -> AuditorCopyResult:
+    """The auditor's copy for ``month`` (``window="month"``) or the 12 months ending with it (``"12-months"``).
+
+    Read and audited as of the month's last day like the pack; written as one file under
+    ``out_dir/packs/auditor/`` (atomically: a reader sees the old file or the new one). Never mailed.
+    """
+    t0 = time.perf_counter()
+    m = parse_month(month)
+    period = audit_period(m, window)
+    as_of = pack_as_of(m, today_in(settings))
+    dataset, findings = read_and_audit(settings, as_of, source)
+    if dataset.source_problems:
+        # Evidence handed to an auditor: never from part of the records.
+        raise SecorError(
+            f"the auditor's copy for {period.label} was not made because part of the records could not be read: "
+            + " ".join(dataset.source_problems), fix="Fix that, then make it again.")
+    context = build_auditor_context(findings, dataset, period, generated_at=datetime.now(settings.zone),
+                                    settings=settings, engine=settings.pack.engine)
+    document = render(render_template("auditor.html", copy=context), settings.pack.engine, title=context.title)
+    folder = Path(out_dir or settings.output) / "packs" / AUDITOR_FOLDER
+    pdf = write_atomic(folder / auditor_pdf_name(settings.company, period), document.pdf)
+    return AuditorCopyResult(period.key, pdf, findings, document.pages, time.perf_counter() - t0)

@@ -64,6 +64,11 @@ def render_html(context: PackContext) -> str:
     return display_text(environment().get_template("base.html").render(pack=context))
 
 
+def render_template(template: str, **values: object) -> str:
+    """Another of the package's templates (``auditor.html``: the auditor's copy) as one cleaned HTML document."""
+    return display_text(environment().get_template(template).render(**values))
+
+
 # --------------------------------------------------------------------------- WeasyPrint
 
 
