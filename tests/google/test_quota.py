@@ -1,0 +1,180 @@
+"""The fleet's shared Sheets quota against the emulator: processes pace under one budget, a 429 pauses them all.
+
+The emulator counts requests like Google's per-minute quota (``Emulator.limit``), scaled down to
+seconds; the clients run in separate processes (spawned, as a fleet's process pool does) sharing one
+``[google] quota_file``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.settings import GoogleSettings, Settings, SourceSettings
+from pipeline.sources.google import GoogleSource, load_credentials, policy_from
+from pipeline.sources.google_http import GoogleUnavailable
+from pipeline.sources.quota import RateLimiter
+
+from .data import FORMS, OFFICE, OFFICE_KEY
+
+KEYS = [f"1Client{c}Key" + c * 36 for c in "ABC"]  # one spreadsheet per client company
+
+
+def most_in_any_window(times: list[float], window: float) -> int:
+    """The most of ``times`` that fall in one window of ``window`` seconds."""
+    times = sorted(times)
+    return max((sum(1 for u in times if t <= u < t + window) for t in times), default=0)
+
+
+def _client(url: str, key_file: str, key: str, quota_file: str, budget: int, window: float, reads: int,
+            barrier: Any, results: Any) -> None:
+    """One client's process: ``reads`` reads of its spreadsheet; puts (key, quota slots, tabs per read)."""
+    google = GoogleSettings(api_endpoint=url, timeout_seconds=5.0, max_retry_seconds=60.0,
+                            requests_per_minute=budget, window_seconds=window, quota_file=quota_file)
+    settings = Settings(source=SourceSettings(backend="google", spreadsheets=(key,), credentials=key_file),
+                        google=google)
+    source = GoogleSource.from_settings(settings)
+    slots: list[float] = []
+    acquire = source.policy.quota.acquire
+
+    def recorded() -> float:
+        slots.append(acquire())
+        return slots[-1]
+
+    source.policy.quota.acquire = recorded  # type: ignore[method-assign]
+    barrier.wait(timeout=60)  # every process has imported and is ready: they start together
+    tabs = []
+    for _ in range(reads):
+        book = source.read()
+        tabs.append(len(book.tabs) if not book.problems else -1)
+    results.put((key, slots, tabs))
+
+
+def run_clients(emulator, key_file: Path, keys: list[str], quota_file: Path, budget: int, window: float,
+                reads: int) -> dict[str, tuple[list[float], list[int]]]:
+    """Each key read ``reads`` times by its own spawned process, all sharing ``quota_file``."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier, results = ctx.Barrier(len(keys)), ctx.Queue()
+    procs = [ctx.Process(target=_client, args=(emulator.url, str(key_file), key, str(quota_file), budget, window,
+                                               reads, barrier, results)) for key in keys]
+    for p in procs:
+        p.start()
+    out: list[Any] = []
+    deadline = time.monotonic() + 60
+    try:
+        while len(out) < len(procs) and time.monotonic() < deadline:
+            try:
+                out.append(results.get(timeout=0.2))
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in procs):
+                    break  # a client failed: its traceback is on stderr
+    finally:
+        for p in procs:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.kill()
+    assert [p.exitcode for p in procs] == [0] * len(procs) and len(out) == len(procs)
+    return {key: (slots, tabs) for key, slots, tabs in out}
+
+
+@pytest.fixture
+def clients(emulator):
+    for key in KEYS:
+        emulator.add_spreadsheet(key, f"Client {key[7]} records", OFFICE)
+    return emulator
+
+
+def test_parallel_clients_share_one_budget_and_never_get_a_429(clients, key_file, tmp_path):
+    budget, window, reads = 20, 2.0, 10  # 3 clients x 10 reads x 2 requests = 60: three windows' worth
+    clients.limit(24, window)  # Google's limit; the budget stays under it, as 50 stays under 60 a minute
+    out = run_clients(clients, key_file, KEYS, tmp_path / "quota.json", budget, window, reads)
+
+    assert {key: tabs for key, (_, tabs) in out.items()} == {key: [len(OFFICE)] * reads for key in KEYS}
+    slots = [s for s_, _ in out.values() for s in s_]
+    assert len(slots) == 60 and most_in_any_window(slots, window) == budget  # the limiter's own promise
+    statuses = [e["status"] for e in clients.api_requests()]
+    assert statuses == [200] * 60  # Google never had to say no
+    arrived = clients.request_times()
+    assert most_in_any_window(arrived, window - 0.3) <= budget  # as Google counts (0.3 s for the network)
+    assert arrived[-1] - arrived[0] >= 2 * window - 0.3  # paced over three windows, not sent at once
+
+
+def test_without_the_budget_the_same_reads_set_off_a_429_storm(clients, make_source):
+    clients.limit(24, 2.0)
+    source = make_source(KEYS, requests_per_minute=0, max_attempts=2)  # 0: no pacing
+    with pytest.raises(GoogleUnavailable) as caught:
+        for _ in range(10):
+            source.read()
+    assert "quota" in caught.value.fix
+    assert len(clients.request_times(429)) >= 2
+
+
+def test_a_429_pauses_the_other_process_too(clients, key_file, tmp_path):
+    a, b = KEYS[:2]
+    clients.inject("429", 1, retry_after=1, path=f"{a}/values:batchGet")  # a's second request
+    # One request per 0.4 s: b's next slot comes well after a's 429 is recorded, so b is never in flight then.
+    out = run_clients(clients, key_file, [a, b], tmp_path / "quota.json", budget=1, window=0.4, reads=3)
+
+    assert {key: tabs for key, (_, tabs) in out.items()} == {a: [len(OFFICE)] * 3, b: [len(OFFICE)] * 3}
+    (throttled,) = [e["time"] for e in clients.api_requests() if e["status"] == 429]
+    b_times = [e["time"] for e in clients.api_requests() if f"/{b}" in e["path"]]
+    a_times = [e["time"] for e in clients.api_requests() if f"/{a}" in e["path"]]
+    assert any(t < throttled for t in b_times)  # b was reading when a got the 429
+    assert min(t for t in b_times if t > throttled) >= throttled + 1.0  # and b waited the Retry-After too
+    assert min(t for t in a_times if t > throttled) >= throttled + 1.0
+    assert len(b_times) == len(a_times) - 1 == 6
+
+
+class Recording(RateLimiter):
+    """A limiter that paces nothing and records what the transport asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.calls: list[tuple[str, float]] = []
+
+    def acquire(self) -> float:
+        self.calls.append(("acquire", 0.0))
+        return super().acquire()
+
+    def pause(self, seconds: float) -> None:
+        self.calls.append(("pause", seconds))
+        super().pause(seconds)
+
+
+def test_every_attempt_asks_the_quota_and_a_429_pauses_it(emulator, make_settings, sleeps):
+    emulator.add_spreadsheet(OFFICE_KEY, "Office records", OFFICE)
+    emulator.inject("429", 1, retry_after=3, path="values:batchGet")
+    emulator.inject("503", 1, path="values:batchGet")
+    settings = make_settings([OFFICE_KEY])
+    quota = Recording()
+    source = GoogleSource(settings.source.spreadsheets, load_credentials(settings.source.credentials),
+                          settings.google, policy=policy_from(settings.google, sleep=sleeps.append, quota=quota))
+    assert source.read().problems == ()
+    # get, batchGet (429), pause for the Retry-After, retry (503: no pause), retry: every attempt paced
+    assert [c for c, _ in quota.calls] == ["acquire", "acquire", "pause", "acquire", "acquire"]
+    assert quota.calls[2][1] == sleeps[0] and 3 <= sleeps[0] <= 4  # others wait what this process waits
+
+
+def test_time_waiting_for_the_quota_does_not_use_up_the_retry_budget(emulator, make_source):
+    emulator.add_spreadsheet(OFFICE_KEY, "Office records", OFFICE)
+    # 6 requests at 2 per second take 2 s, longer than the 1 s the read may spend on Google not answering.
+    source = make_source([OFFICE_KEY], requests_per_minute=2, window_seconds=1.0, timeout_seconds=0.5,
+                         max_retry_seconds=1.0)
+    for _ in range(3):
+        assert source.read().problems == ()
+    times = emulator.request_times()
+    assert len(times) == 6 and times[-1] - times[0] >= 2.0 - 0.1
+
+
+def test_forms_and_office_of_one_client_share_its_budget(emulator, make_source):
+    emulator.add_spreadsheet(OFFICE_KEY, "Office records", OFFICE)
+    emulator.add_spreadsheet(KEYS[0], "Forms", FORMS)
+    source = make_source([OFFICE_KEY, KEYS[0]], requests_per_minute=3, window_seconds=1.0)
+    source.read()
+    times = emulator.request_times()
+    assert len(times) == 4 and times[3] - times[0] >= 1.0 - 0.05  # the fourth waited for the window
