@@ -183,7 +183,7 @@ class RetryingHTTPClient(HTTPClient):
                 log.warning("Google Sheets %s: %s; retry %d of %d in %.1f s", what, failure, attempt,
                             policy.max_attempts - 1, wait)
                 policy.sleep(wait)
-            budget = self._paced(budget)
+            budget = self._paced(budget, what)
             attempt += 1
             retry_after = None
             try:
@@ -208,11 +208,24 @@ class RetryingHTTPClient(HTTPClient):
                 retry_after = retry_after_seconds(response.headers.get("Retry-After"))
                 throttled = response.status_code == 429
 
-    def _paced(self, budget: _Deadline) -> _Deadline:
-        """Wait for a quota slot; ``budget`` extended by the time that took (the operation's too)."""
-        started = self.policy.clock()
-        self.policy.quota.acquire()
-        waited = self.policy.clock() - started
+    def _paced(self, budget: _Deadline, what: str) -> _Deadline:
+        """Wait for a quota slot; ``budget`` extended by the time that took (the operation's too).
+
+        A pause after another process's 429 is Google asking to wait: when it is longer than the budget
+        leaves, give up now, as for this request's own Retry-After.
+        """
+        policy = self.policy
+        paused = policy.quota.paused_for()
+        if paused and not budget.fits(policy.clock(), paused + policy.timeout_seconds):
+            raise GoogleUnavailable(
+                f"Google Sheets asked the service account to wait {paused:.0f} s (a 429 answered to another "
+                f"process sharing [google] quota_file): {what} was not sent, as waiting and then an attempt of up "
+                f"to {policy.timeout_seconds:g} s would not end within {budget.what}'s {budget.seconds:g} s "
+                "([google] max_retry_seconds).",
+                fix="The Sheets API quota is used up; wait a minute and run again, or run less often.")
+        started = policy.clock()
+        policy.quota.acquire()
+        waited = policy.clock() - started
         if waited <= 0:
             return budget
         longer = dataclasses.replace(budget, paced=budget.paced + waited)

@@ -167,6 +167,16 @@ class RateLimiter:
         except OSError as exc:
             log.warning("could not record the Google quota pause (%s); other processes will not know", exc)
 
+    def paused_for(self) -> float:
+        """Seconds until a pause another process recorded ends (0 when none): what acquire would wait at least."""
+        try:
+            with self.store.locked() as state:
+                if state.pause_until == self._own_pause:
+                    return 0.0
+                return max(0.0, state.pause_until - self.clock())
+        except OSError:
+            return 0.0
+
     def _book(self, held: float | None) -> float:
         """Book the next free slot, or keep ``held`` (already booked) when the pause allows it."""
         try:

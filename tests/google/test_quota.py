@@ -18,7 +18,7 @@ import pytest
 from pipeline.settings import GoogleSettings, Settings, SourceSettings
 from pipeline.sources.google import GoogleSource, load_credentials, policy_from
 from pipeline.sources.google_http import GoogleUnavailable
-from pipeline.sources.quota import RateLimiter
+from pipeline.sources.quota import FileStore, RateLimiter
 
 from .data import FORMS, OFFICE, OFFICE_KEY
 
@@ -178,3 +178,15 @@ def test_forms_and_office_of_one_client_share_its_budget(emulator, make_source):
     source.read()
     times = emulator.request_times()
     assert len(times) == 4 and times[3] - times[0] >= 1.0 - 0.05  # the fourth waited for the window
+
+
+def test_a_pause_longer_than_the_retry_budget_stops_the_read_without_sending(emulator, make_source, tmp_path):
+    emulator.add_spreadsheet(OFFICE_KEY, "Office records", OFFICE)
+    shared = tmp_path / "quota.json"
+    source = make_source([OFFICE_KEY], quota_file=str(shared), max_retry_seconds=20.0)
+    RateLimiter(50, 60.0, FileStore(shared)).pause(300.0)  # another client was told: Retry-After 300
+    with pytest.raises(GoogleUnavailable) as caught:
+        source.read()
+    assert emulator.api_requests() == []  # nothing sent into a used-up quota
+    message = caught.value.message
+    assert "wait 300 s" in message and "[google] quota_file" in message and "max_retry_seconds" in message

@@ -187,3 +187,13 @@ def test_settings_made_in_code_are_checked_too(value, named):
     with pytest.raises(SecorError) as caught:
         check_settings(GoogleSettings(requests_per_minute=value))
     assert f"[google] {named}" in caught.value.message
+
+
+def test_paused_for_says_how_long_another_process_s_pause_lasts(tmp_path: Path):
+    t = FakeTime()
+    path = tmp_path / "quota.json"
+    throttled, other = (limiter(t, budget=50, store=FileStore(path)) for _ in range(2))
+    assert other.paused_for() == 0.0
+    throttled.pause(12.0)
+    t.now += 2
+    assert other.paused_for() == 10.0 and throttled.paused_for() == 0.0  # its own is waited in its retry delay
