@@ -13,8 +13,9 @@ would together go over the limit, and a 429 answered to one would not slow the o
 
 The state is shared through ``[google] quota_file``: a small JSON file (the request
 times still inside the window, future reservations included, and the pause) read and
-rewritten under an exclusive ``fcntl.flock``, so it works across processes on one
-machine (a local disk: flock is not reliable on network file systems). Without a file
+rewritten while holding ``<quota_file>.lock`` (:mod:`filelock`, as jobs/state.py: ``flock`` on
+Linux), so it works across processes on one machine (a local disk: such locks are not
+reliable on network file systems). Without a file
 the state lives in memory, one per :class:`~pipeline.sources.google.GoogleSource`.
 
 Reservations, not polling: :meth:`RateLimiter.acquire` takes the lock once, books the
@@ -26,7 +27,6 @@ in while it slept. The clock is ``time.time``: the only clock processes share.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -36,6 +36,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+from filelock import FileLock
 
 from ..errors import SecorError
 
@@ -96,13 +98,15 @@ class MemoryStore:
 
 
 class FileStore:
-    """The state in a JSON file shared by processes, changed under an exclusive ``flock``."""
+    """The state in a JSON file shared by processes, changed while holding its lock file."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path).expanduser()
+        self.lock = FileLock(str(self.path) + ".lock")
         try:  # open it now: a path that cannot work is a setting to fix, said before any request
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            with self.lock:
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
         except OSError as exc:
             raise SecorError(f"[google] quota_file '{self.path}' cannot be opened for writing ({exc.strerror}).",
                              fix="Set quota_file under [google] to a file on a local disk that every fleet "
@@ -111,8 +115,7 @@ class FileStore:
     @contextlib.contextmanager
     def locked(self) -> Iterator[QuotaState]:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "r+", encoding="utf-8") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)  # released when the file is closed
+        with self.lock, os.fdopen(fd, "r+", encoding="utf-8", errors="replace") as f:
             text = f.read()
             try:
                 state = QuotaState.from_json(text)
