@@ -27,7 +27,8 @@ number, bool or formula), the format and note, so tests can tell a RAW string
 from a formula and compare untouched tabs exactly (:meth:`Emulator.snapshot`;
 sheets_model.py).
 
-Faults: :meth:`Emulator.inject` makes the next N API requests answer 429 (with
+Faults: :meth:`Emulator.inject` makes the next N API requests (or the N after the
+first ``after``) answer 429 (with
 Retry-After), 500 or 503, answer late (after the client's timeout) or drop the
 connection without answering. :attr:`Emulator.log` records every request.
 
@@ -161,11 +162,15 @@ class Emulator:
             return json.dumps(self.spreadsheets[key].tab(title).state(), sort_keys=True)
 
     def inject(self, kind: str, count: int = 1, *, retry_after: float | None = None, delay: float = 1.0,
-               path: str = "/v4/") -> None:
-        """The next ``count`` requests whose path contains ``path`` fail: "429", "500", "503", "slow", "drop"."""
+               path: str = "/v4/", after: int = 0) -> None:
+        """The next ``count`` requests whose path contains ``path`` fail: "429", "500", "503", "slow", "drop".
+
+        ``after``: the first ``after`` such requests are answered normally, then the faults begin.
+        """
         with self.lock:
             for _ in range(count):
-                self.faults.append({"kind": kind, "retry_after": retry_after, "delay": delay, "path": path})
+                self.faults.append({"kind": kind, "retry_after": retry_after, "delay": delay, "path": path,
+                                    "after": after})
 
     def limit(self, requests: int, window_seconds: float) -> None:
         """Answer 429 with Retry-After to API requests beyond ``requests`` in any ``window_seconds``."""
@@ -202,6 +207,11 @@ class Emulator:
         with self.lock:
             for i, f in enumerate(self.faults):
                 if f["path"] in path:
+                    if f.get("after"):
+                        for later in self.faults:  # this request counts for every fault still waiting on it
+                            if later["path"] == f["path"] and later.get("after"):
+                                later["after"] -= 1
+                        return None
                     del self.faults[i]
                     return f
         return None
