@@ -28,9 +28,8 @@ from a formula and compare untouched tabs exactly (:meth:`Emulator.snapshot`;
 sheets_model.py).
 
 Faults: :meth:`Emulator.inject` makes the next N API requests (or the N after the
-first ``after``) answer 429 (with
-Retry-After), 500 or 503, answer late (after the client's timeout) or drop the
-connection without answering. :attr:`Emulator.log` records every request.
+first ``after``) answer 429 (with Retry-After), 500 or 503, answer late (after the
+client's timeout) or drop the connection without answering. :attr:`Emulator.log` records every request.
 
 Quota: :meth:`Emulator.limit` makes it count API requests as Google counts them
 against a per-minute quota, over a sliding window: a request beyond ``requests``
