@@ -209,10 +209,10 @@ class RetryingHTTPClient(HTTPClient):
                 throttled = response.status_code == 429
 
     def _paced(self, budget: _Deadline, what: str) -> _Deadline:
-        """Wait for a quota slot; ``budget`` extended by the time that took (the operation's too).
+        """Wait for a quota slot; ``budget`` (the operation's too) extended by the time pacing took.
 
-        A pause after another process's 429 is Google asking to wait: when it is longer than the budget
-        leaves, give up now, as for this request's own Retry-After.
+        A pause after another process's 429 is Google asking to wait: it counts against the budget, and
+        when it is longer than the budget leaves, the request gives up now, as for its own Retry-After.
         """
         policy = self.policy
         paused = policy.quota.paused_for()
@@ -225,7 +225,7 @@ class RetryingHTTPClient(HTTPClient):
                 fix="The Sheets API quota is used up; wait a minute and run again, or run less often.")
         started = policy.clock()
         policy.quota.acquire()
-        waited = policy.clock() - started
+        waited = policy.clock() - started - paused  # the pause counts, as this request's own Retry-After would
         if waited <= 0:
             return budget
         longer = dataclasses.replace(budget, paced=budget.paced + waited)
