@@ -17,6 +17,11 @@ fleet's shared limiter (pipeline/sources/quota.py):
 
 The limiter paces reads and writes under one budget, while Google counts them in separate
 quotas of 60 each; the last line shows the time if reads alone were paced at 60.
+
+`--measure N` also runs N demo clients' syncs for real, in a pool of 2 processes (a fleet's shape)
+sharing one ``quota_file``, with the budget scaled down to seconds (``--budget`` requests per
+``--window`` seconds), and prints the rate achieved, the busiest window and the 429s: whether
+the projection's "requests / budget" holds when processes share the limiter.
 """
 
 from __future__ import annotations
@@ -82,9 +87,56 @@ def count_sync(style: str, work: Path) -> dict[str, float]:
             "problems": len(result.problems)}
 
 
+def _sync_one(settings) -> int:
+    """One client's sync in a pool process; the problems it reported."""
+    from jobs.sync import run_sync
+
+    logging.basicConfig(level=logging.ERROR)
+    return len(run_sync(settings, as_of=END).problems)
+
+
+def measure(clients: int, budget: int, window: float, work: Path) -> dict[str, float]:
+    """``clients`` template-style demo clients synced by a pool of 2 processes under one shared budget."""
+    import multiprocessing
+    from dataclasses import replace
+
+    from pipeline.demo import generate_demo
+    from pipeline.settings import GoogleSettings, SourceSettings, load_settings
+    from tests.google.data import upload
+    from tests.google.emulator import Emulator, new_private_key
+
+    company = generate_demo(work / "measure", end=END)
+    demo = load_settings(company.config)
+    with Emulator() as em:
+        key = em.write_key_file(work / "measure-key.json", private_key=new_private_key())
+        google = GoogleSettings(api_endpoint=em.url, requests_per_minute=budget, window_seconds=window,
+                                quota_file=str(work / "google-quota.json"), max_retry_seconds=600.0)
+        runs = []
+        for i in range(clients):
+            keys = (f"1Measure{i:03d}O" + "O" * 32, f"1Measure{i:03d}F" + "F" * 32)
+            upload(em, company.office, keys[0])
+            upload(em, company.forms, keys[1])
+            runs.append(replace(demo, output=str(work / f"client-{i:03d}"), google=google,
+                                source=SourceSettings(backend="google", spreadsheets=keys, credentials=str(key))))
+        em.clear_log()
+        t = time.perf_counter()
+        with multiprocessing.get_context("spawn").Pool(2) as pool:
+            problems = sum(pool.map(_sync_one, runs, chunksize=1))
+        seconds = time.perf_counter() - t
+        times = em.request_times()
+        throttled = len(em.request_times(429))
+    busiest = max(sum(1 for u in times if s <= u < s + window) for s in times)
+    span = times[-1] - times[0]
+    return {"requests": len(times), "seconds": seconds, "span": span, "busiest": busiest, "throttled": throttled,
+            "rate": (len(times) - budget) / span * window if span else 0.0, "problems": problems}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--measure", type=int, default=0, metavar="N", help="also sync N clients for real")
+    parser.add_argument("--budget", type=int, default=6, help="--measure: requests per window")
+    parser.add_argument("--window", type=float, default=2.0, help="--measure: the window, seconds")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     n = args.clients
@@ -105,6 +157,14 @@ def main() -> None:
     cells = " ".join(f"{n * f['reads'] / 60:>10.0f}" for f in figures.values())
     print(f"{'reads alone at 60 (Google counts writes apart)':<54} {cells}")
     print("A client's monthly pack adds one more read (2 requests per spreadsheet) on pack day.")
+    if args.measure:
+        with tempfile.TemporaryDirectory() as tmp:
+            m = measure(args.measure, args.budget, args.window, Path(tmp))
+        print(f"\nMeasured: {args.measure} template clients synced by 2 processes sharing one quota file, "
+              f"budget {args.budget} per {args.window:g} s")
+        print(f"  {m['requests']:.0f} requests in {m['span']:.1f} s (whole run {m['seconds']:.1f} s); after the first "
+              f"window's burst {m['rate']:.1f} per {args.window:g} s ({m['rate'] / args.budget:.0%} of the budget); "
+              f"busiest window {m['busiest']:.0f}; 429s {m['throttled']:.0f}; problems {m['problems']:.0f}")
 
 
 if __name__ == "__main__":
