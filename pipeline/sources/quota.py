@@ -114,8 +114,8 @@ class FileStore:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[QuotaState]:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        with self.lock, os.fdopen(fd, "r+", encoding="utf-8", errors="replace") as f:
+        with self.lock, open(self.path, "a+", encoding="utf-8", errors="replace") as f:
+            f.seek(0)
             text = f.read()
             try:
                 state = QuotaState.from_json(text)
@@ -165,8 +165,9 @@ class RateLimiter:
             with self.store.locked() as state:
                 now = self.clock()
                 state.prune(now, self.window)
-                state.pause_until = max(state.pause_until, now + max(0.0, seconds))
-                self._own_pause = state.pause_until
+                mine = now + max(0.0, seconds)
+                if mine >= state.pause_until:  # a longer pause of another process stays, and is not this one's
+                    state.pause_until = self._own_pause = mine
         except OSError as exc:
             log.warning("could not record the Google quota pause (%s); other processes will not know", exc)
 

@@ -197,3 +197,13 @@ def test_paused_for_says_how_long_another_process_s_pause_lasts(tmp_path: Path):
     throttled.pause(12.0)
     t.now += 2
     assert other.paused_for() == 10.0 and throttled.paused_for() == 0.0  # its own is waited in its retry delay
+
+
+def test_a_shorter_429_does_not_let_a_process_skip_another_s_longer_pause(tmp_path: Path):
+    t = FakeTime()
+    path = tmp_path / "quota.json"
+    first, second = (limiter(t, budget=50, store=FileStore(path)) for _ in range(2))
+    start = t.now
+    first.pause(30.0)
+    second.pause(2.0)  # its own retry waits 2 s: the other's 30 s still hold it
+    assert second.acquire() == start + 30.0
