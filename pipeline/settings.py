@@ -90,6 +90,11 @@ class GoogleSettings:
     timeout_seconds: float = 30.0
     max_attempts: int = 6
     max_retry_seconds: float = 120.0
+    # One budget for every process of a fleet (docs/google.md, "Quota"): 50 stays under Google's 60 per minute
+    # per service account; 0 paces nothing. quota_file shares it between processes ("": this run only).
+    requests_per_minute: int = 50
+    window_seconds: float = 60.0
+    quota_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -349,6 +354,7 @@ def _ranges(settings: Settings) -> None:
         _share(f"audit.{name}", getattr(settings.audit, name))
     for name, least in _LEAST.items():
         _at_least(f"audit.{name}", getattr(settings.audit, name), least)
+    _at_least("google.requests_per_minute", settings.google.requests_per_minute, 0, "0 turns pacing off.")
     _at_least("schedule.failure_alert_after", settings.schedule.failure_alert_after, 0, "0 turns the alert off.")
     if not 1 <= settings.email.port <= 65535:
         raise SecorError(f"'email.port' is {settings.email.port}; it must be from 1 to 65535 (587 or 465, usually).")
@@ -376,6 +382,7 @@ def _validate(settings: Settings) -> None:
     for where, value in (("google.timeout_seconds", settings.google.timeout_seconds),
                          ("google.max_attempts", settings.google.max_attempts),
                          ("google.max_retry_seconds", settings.google.max_retry_seconds),
+                         ("google.window_seconds", settings.google.window_seconds),
                          ("email.timeout_seconds", settings.email.timeout_seconds),
                          ("email.data_timeout_seconds", settings.email.data_timeout_seconds),
                          ("audit.lookback_months", settings.audit.lookback_months)):

@@ -26,6 +26,10 @@ raises too.
 read of every spreadsheet, or the dashboard write (see
 :meth:`RetryingHTTPClient.operation`).
 
+Every request waits for a slot of the Sheets quota budget first (``[google]
+requests_per_minute`` over ``window_seconds``), shared by every process that names
+the same ``[google] quota_file`` (pipeline/sources/quota.py; a fleet's clients).
+
 The pipeline's own tabs (``Dashboard*``, see ``pipeline.outputs.dashboard.TAB_NAMES``)
 are not read back as sources.
 """
@@ -51,6 +55,7 @@ from ..settings import GoogleSettings
 from .base import Tab, Workbook, add_tabs
 from .google_http import DEFAULT_ROOT, GoogleUnavailable, KeyRefused, RetryingHTTPClient, RetryPolicy, explain
 from .local import tab_from_rows
+from .quota import limiter_from
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +125,15 @@ def check_settings(google: GoogleSettings) -> None:
             raise SecorError(f"[google] {name} is {value!r}; it must be {rule}.",
                              fix=f"Set {name} under [google] (the default is "
                                  f"{getattr(GoogleSettings, name)!r}), or remove it.")
+    rpm = google.requests_per_minute
+    if isinstance(rpm, bool) or not isinstance(rpm, int) or rpm < 0:
+        raise SecorError(f"[google] requests_per_minute is {rpm!r}; it must be a whole number, 0 or more.",
+                         fix="Set requests_per_minute under [google] (the default 50 stays under Google's 60 a "
+                             "minute per service account; 0 paces nothing), or remove it.")
+    window = google.window_seconds
+    if isinstance(window, bool) or not isinstance(window, (int, float)) or window <= 0:
+        raise SecorError(f"[google] window_seconds is {window!r}; it must be more than 0.",
+                         fix="Set window_seconds under [google] (the default is 60, Google's minute), or remove it.")
     if google.max_retry_seconds < google.timeout_seconds:
         raise SecorError(
             f"[google] max_retry_seconds ({google.max_retry_seconds:g}) is less than timeout_seconds "
@@ -137,6 +151,8 @@ def policy_from(google: GoogleSettings, **overrides: Any) -> RetryPolicy:
                                                     and host in ("127.0.0.1", "localhost", "::1", "[::1]")):
         raise SecorError(f"[google] api_endpoint '{google.api_endpoint}' must start with https:// "
                          "(plain http is only allowed to this machine, for tests).")
+    if "quota" not in overrides:
+        overrides["quota"] = limiter_from(google.requests_per_minute, google.window_seconds, google.quota_file)
     return RetryPolicy(api_endpoint=endpoint, timeout_seconds=google.timeout_seconds,
                        max_attempts=google.max_attempts, max_retry_seconds=google.max_retry_seconds,
                        **overrides)

@@ -11,6 +11,10 @@ gspread builds the request URLs and bodies; this module sends them. It is a
   (:meth:`RetryingHTTPClient.operation`: a read of every spreadsheet, a dashboard
   write) ``[google] max_retry_seconds`` after it began; then a clear
   :class:`GoogleUnavailable` error instead of waiting forever;
+* pacing under the fleet's Sheets quota (:mod:`.quota`): ``policy.quota.acquire()`` before every
+  attempt, retries included, and ``policy.quota.pause(wait)`` after a 429, so every process sharing
+  ``[google] quota_file`` waits too. Time spent waiting for a quota slot does not count against
+  ``max_retry_seconds`` (the budget is for Google not answering, not for our own pacing);
 * no retry of 400/401/403/404: those raise gspread's ``APIError`` at once, and
   :func:`explain` turns them into a sentence the office can act on;
 * the API root of ``[google] api_endpoint``: gspread 6 hard-codes
@@ -25,6 +29,7 @@ ignores ``Retry-After`` and does not retry dropped connections.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import email.utils
 import logging
 import random
@@ -39,6 +44,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import FileType, HTTPClient, ParamsType
 
 from ..errors import SecorError
+from .quota import RateLimiter, unlimited
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +78,7 @@ class RetryPolicy:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     jitter: Callable[[], float] = field(default=random.random)
+    quota: RateLimiter = field(default_factory=unlimited)
 
     def rewrite(self, url: str) -> str:
         """The URL with gspread's default API root replaced by the configured one."""
@@ -162,8 +169,12 @@ class RetryingHTTPClient(HTTPClient):
         attempt = 0
         failure = ""
         retry_after: float | None = None
+        throttled = False
         while True:
             wait = policy.delay(attempt, retry_after) if attempt else 0.0
+            if throttled:  # first, so the other processes stop even when this request gives up
+                policy.quota.pause(wait)
+                throttled = False
             if attempt >= policy.max_attempts:
                 raise self._give_up(what, attempt, failure, budget, None, retry_after)
             if not budget.fits(policy.clock(), wait + policy.timeout_seconds):
@@ -172,6 +183,7 @@ class RetryingHTTPClient(HTTPClient):
                 log.warning("Google Sheets %s: %s; retry %d of %d in %.1f s", what, failure, attempt,
                             policy.max_attempts - 1, wait)
                 policy.sleep(wait)
+            budget = self._paced(budget, what)
             attempt += 1
             retry_after = None
             try:
@@ -194,6 +206,32 @@ class RetryingHTTPClient(HTTPClient):
                     raise APIError(response)
                 failure = _status_text(response)
                 retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+                throttled = response.status_code == 429
+
+    def _paced(self, budget: _Deadline, what: str) -> _Deadline:
+        """Wait for a quota slot; ``budget`` (the operation's too) extended by the time pacing took.
+
+        A pause after another process's 429 is Google asking to wait: it counts against the budget, and
+        when it is longer than the budget leaves, the request gives up now, as for its own Retry-After.
+        """
+        policy = self.policy
+        paused = policy.quota.paused_for()
+        if paused and not budget.fits(policy.clock(), paused + policy.timeout_seconds):
+            raise GoogleUnavailable(
+                f"Google Sheets asked the service account to wait {paused:.0f} s (a 429 answered to another "
+                f"process sharing [google] quota_file): {what} was not sent, as waiting and then an attempt of up "
+                f"to {policy.timeout_seconds:g} s would not end within {budget.what}'s {budget.seconds:g} s "
+                "([google] max_retry_seconds).",
+                fix="The Sheets API quota is used up; wait a minute and run again, or run less often.")
+        started = policy.clock()
+        policy.quota.acquire()
+        waited = policy.clock() - started - paused  # the pause counts, as this request's own Retry-After would
+        if waited <= 0:
+            return budget
+        longer = dataclasses.replace(budget, paced=budget.paced + waited)
+        if self._deadline is budget:
+            self._deadline = longer
+        return longer
 
     def _give_up(self, what: str, attempts: int, failure: str, budget: _Deadline, wait: float | None,
                  asked: float | None) -> GoogleUnavailable:
@@ -203,7 +241,7 @@ class RetryingHTTPClient(HTTPClient):
         ``timeout_seconds``, did not fit in the operation's budget; ``asked`` is Google's Retry-After.
         """
         policy = self.policy
-        spent = max(0.0, policy.clock() - budget.started)
+        spent = max(0.0, policy.clock() - budget.started - budget.paced)
         if wait is None:
             why = f"[google] max_attempts is {policy.max_attempts}"
         else:
@@ -236,9 +274,10 @@ class _Deadline:
     what: str
     started: float
     seconds: float
+    paced: float = 0.0  # time spent waiting for quota slots, added to the budget
 
     def fits(self, now: float, needed: float) -> bool:
-        return now + needed <= self.started + self.seconds
+        return now + needed <= self.started + self.seconds + self.paced
 
 
 def _network_text(exc: BaseException) -> str:

@@ -27,15 +27,22 @@ number, bool or formula), the format and note, so tests can tell a RAW string
 from a formula and compare untouched tabs exactly (:meth:`Emulator.snapshot`;
 sheets_model.py).
 
-Faults: :meth:`Emulator.inject` makes the next N API requests answer 429 (with
-Retry-After), 500 or 503, answer late (after the client's timeout) or drop the
-connection without answering. :attr:`Emulator.log` records every request.
+Faults: :meth:`Emulator.inject` makes the next N API requests (or the N after the
+first ``after``) answer 429 (with Retry-After), 500 or 503, answer late (after the
+client's timeout) or drop the connection without answering. :attr:`Emulator.log` records every request.
+
+Quota: :meth:`Emulator.limit` makes it count API requests as Google counts them
+against a per-minute quota, over a sliding window: a request beyond ``requests``
+in the last ``window_seconds`` is answered 429 RESOURCE_EXHAUSTED with
+``Retry-After`` (the seconds until a slot frees) and is not counted.
+:meth:`Emulator.request_times` lists when each API request arrived.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import socket
 import threading
 import time
@@ -56,6 +63,9 @@ from .sheets_model import Spreadsheet, Tab
 # What tests and bench/bench.py import from here; the rest of the emulator lives in the modules above.
 __all__ = ["ACCOUNT", "Emulator", "Spreadsheet", "new_private_key"]
 
+
+QUOTA_EXCEEDED = ("Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of "
+                  "service 'sheets.googleapis.com' for consumer 'project_number:123456789012'.")
 
 WRITE_METHODS = {"sheets.spreadsheets.batchUpdate", "sheets.spreadsheets.values.batchUpdate",
                  "sheets.spreadsheets.values.batchClear", "sheets.spreadsheets.values.update",
@@ -78,6 +88,7 @@ class Emulator:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._next_sheet_id = 1000
+        self.quota: tuple[int, float] | None = None  # (requests, window_seconds); see limit()
 
     # -- lifecycle
     def start(self) -> Emulator:
@@ -150,11 +161,37 @@ class Emulator:
             return json.dumps(self.spreadsheets[key].tab(title).state(), sort_keys=True)
 
     def inject(self, kind: str, count: int = 1, *, retry_after: float | None = None, delay: float = 1.0,
-               path: str = "/v4/") -> None:
-        """The next ``count`` requests whose path contains ``path`` fail: "429", "500", "503", "slow", "drop"."""
+               path: str = "/v4/", after: int = 0) -> None:
+        """The next ``count`` requests whose path contains ``path`` fail: "429", "500", "503", "slow", "drop".
+
+        ``after``: the first ``after`` such requests are answered normally, then the faults begin.
+        """
         with self.lock:
             for _ in range(count):
-                self.faults.append({"kind": kind, "retry_after": retry_after, "delay": delay, "path": path})
+                self.faults.append({"kind": kind, "retry_after": retry_after, "delay": delay, "path": path,
+                                    "after": after})
+
+    def limit(self, requests: int, window_seconds: float) -> None:
+        """Answer 429 with Retry-After to API requests beyond ``requests`` in any ``window_seconds``."""
+        with self.lock:
+            self.quota = (requests, window_seconds)
+
+    def request_times(self, status: int | None = None) -> list[float]:
+        """When each API request arrived (``time.monotonic``), those answered ``status`` only when given."""
+        return [e["time"] for e in self.api_requests() if status is None or e["status"] == status]
+
+    def _over_quota(self, entry: dict[str, Any]) -> float | None:
+        """Seconds until a slot frees when ``entry`` is one request too many, else None (and it counts)."""
+        with self.lock:
+            if self.quota is None or not entry["path"].startswith("/v4/"):
+                return None
+            requests, window = self.quota
+            now = entry["time"]
+            counted = sorted(e["time"] for e in self.log if e.get("counted") and e["time"] > now - window)
+            if len(counted) >= requests:
+                return counted[-requests] + window - now
+            entry["counted"] = True
+            return None
 
     def api_requests(self) -> list[dict[str, Any]]:
         """Logged requests to the Sheets API (token exchanges left out)."""
@@ -169,6 +206,11 @@ class Emulator:
         with self.lock:
             for i, f in enumerate(self.faults):
                 if f["path"] in path:
+                    if f.get("after"):
+                        for later in self.faults:  # this request counts for every fault still waiting on it
+                            if later["path"] == f["path"] and later.get("after"):
+                                later["after"] -= 1
+                        return None
                     del self.faults[i]
                     return f
         return None
@@ -252,14 +294,18 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(fault["delay"])
             elif kind in ("429", "500", "503"):
                 code = int(kind)
-                message = {429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute "
-                                "per user' of service 'sheets.googleapis.com' for consumer "
-                                "'project_number:123456789012'.",
-                           500: "Internal error encountered.", 503: "The service is currently unavailable."}[code]
+                message = {429: QUOTA_EXCEEDED, 500: "Internal error encountered.",
+                           503: "The service is currently unavailable."}[code]
                 headers = {"Retry-After": str(fault["retry_after"])} if fault["retry_after"] is not None else {}
                 entry["status"] = code
                 self._send(code, ApiError(code, message).body, headers)
                 return
+        over = em._over_quota(entry)
+        if over is not None:
+            entry["status"] = 429
+            entry["over_quota"] = True
+            self._send(429, ApiError(429, QUOTA_EXCEEDED).body, {"Retry-After": str(max(1, math.ceil(over)))})
+            return
         try:
             if parts.path == "/token" and method == "POST":
                 result = em.token(parse_qs(raw.decode()))
