@@ -13,14 +13,20 @@ from pipeline.errors import SecorError
 from pipeline.outputs.dashboard import (
     ACTIONS,
     CERTIFICATIONS,
+    CLOSE_DEFICIENCY,
     DATA_ISSUES,
     DEFICIENCIES,
     READINESS,
     SUMMARY,
     TAB_NAMES,
+    TOP_HEADER,
     Sheet,
+    dashboard_sheets,
 )
 from pipeline.outputs.sheets import cell, serial
+from pipeline.plan.model import ActionPlan
+from tests.outputs.dashboard_support import AS_OF, OFFICE_ISSUES, findings_with, plan
+from tests.outputs.test_dashboard_layout import HEADER_ROW, HEADERS, STATUSES
 
 from .data import FORMS, FORMS_KEY, OFFICE, OFFICE_KEY
 from .emulator import ACCOUNT
@@ -199,3 +205,75 @@ def test_frozen_columns_left_by_the_office_do_not_stop_the_rewrite(emulator, mak
     src.write_dashboards(sheets(2))  # Data Issues has 5 columns: 6 frozen would be refused as "all"
     assert book.tab(DATA_ISSUES).properties["gridProperties"]["frozenColumnCount"] == 0
     assert len(book.tab(DATA_ISSUES).rows()) == 3
+
+
+def _dashboard(the_plan=None):
+    f = findings_with(FORMULA, plan(12) if the_plan is None else the_plan, OFFICE_ISSUES)
+    return dashboard_sheets(f, STATUSES, datetime(2026, 11, 21, 6, 0), "Google Sheets")
+
+
+def test_google_tabs_have_the_workbooks_columns_frozen_id_and_header(emulator, make_source):
+    book = office(emulator)
+    make_source([OFFICE_KEY]).write_dashboards(_dashboard())
+    frozen = {}
+    for title, headers in HEADERS.items():
+        tab = book.tab(title)
+        header = HEADER_ROW.get(title, 1) - 1
+        assert tab.rows()[header][:len(headers)] == headers, title
+        grid = tab.grid
+        frozen[title] = (grid["frozenRowCount"], grid["frozenColumnCount"])
+    assert frozen == {SUMMARY: (1, 1), ACTIONS: (1, 0), CERTIFICATIONS: (1, 1), DEFICIENCIES: (2, 1),
+                      READINESS: (1, 1), DATA_ISSUES: (1, 0)}
+
+
+def test_google_readiness_is_a_number_formatted_as_percent(emulator, make_source):
+    book = office(emulator)
+    make_source([OFFICE_KEY]).write_dashboards(_dashboard())
+    tab = book.tab(SUMMARY)
+    r = [row[0] if row else "" for row in tab.rows()].index("Overall readiness")
+    assert tab.entered_kind(r, 1) == "numberValue" and 0 <= tab.value(r, 1) <= 1
+    assert tab.cells[(r, 1)]["userEnteredFormat"]["numberFormat"] == {"type": "PERCENT", "pattern": "0%"}
+
+
+def test_google_summary_has_no_filter_even_if_one_was_left_and_the_lists_have_theirs(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    src.write_dashboards(_dashboard())
+    book.tab(SUMMARY).basic_filter = {"range": {"sheetId": book.tab(SUMMARY).sheet_id}}  # left by hand
+    src.write_dashboards(_dashboard())
+    assert book.tab(SUMMARY).basic_filter is None
+    assert book.tab(DEFICIENCIES).basic_filter["range"]["startRowIndex"] == 1  # the header, below the sentence
+    assert book.tab(DATA_ISSUES).basic_filter["range"]["startRowIndex"] == 0
+
+
+def test_google_deficiencies_sentence_spans_the_tab_and_rows_fit_their_text(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    for _ in range(2):  # merging the same range again is accepted
+        src.write_dashboards(_dashboard())
+    tab = book.tab(DEFICIENCIES)
+    assert tab.value(0, 0) == CLOSE_DEFICIENCY
+    assert tab.cells[(0, 0)]["userEnteredFormat"]["wrapStrategy"] == "WRAP"
+    assert tab.merges == [(0, 1, 0, 10)] and tab.dimensions["ROWS"][0] > 21
+    assert {1, 2} <= tab.auto_resized["ROWS"]  # header and data rows sized by Sheets to their wrapped text
+    assert tab.entered_kind(2, 4) == "stringValue" and tab.value(2, 4) == FORMULA
+
+
+def test_google_actions_tab_and_the_summarys_top_actions_show_the_plan_as_given(emulator, make_source):
+    book = office(emulator)
+    the_plan = plan(12)
+    make_source([OFFICE_KEY]).write_dashboards(_dashboard(the_plan))
+    listed = book.tab(ACTIONS).rows()[1:]
+    assert [r[2] for r in listed] == [a.what for a in the_plan]
+    assert [r[10] for r in listed] == list(range(1, 13))
+    assert listed[0][0] == serial(date(2026, 11, 28))
+    summary = [r[0] if r else "" for r in book.tab(SUMMARY).rows()]
+    first = summary.index(TOP_HEADER) + 1
+    assert summary[first:first + 10] == [f"{a.rank}. {a.what}" for a in the_plan.top(10)]
+    assert book.tab(SUMMARY).cells[(first - 1, 0)]["userEnteredFormat"]["textFormat"]["bold"] is True
+
+
+def test_google_empty_plan_says_nothing_to_do(emulator, make_source):
+    book = office(emulator)
+    make_source([OFFICE_KEY]).write_dashboards(_dashboard(ActionPlan(AS_OF, ())))
+    assert book.tab(ACTIONS).rows()[1][2] == "Nothing to do as of 2026-11-21"
