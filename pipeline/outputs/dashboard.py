@@ -129,6 +129,11 @@ def summary_frame(findings: Findings, statuses: Mapping[str, TableStatus], gener
         if n is None:  # a table it needs was not read: say so, never 0 and never Pass
             rows.append((label, findings.shown(key), "Warn", "See Dashboard - Data Issues for the missing table."))
             continue
+        if key == "data_issues":  # the lines to fix; notes (a double submit left out, ...) need nothing
+            fixes = int((issues_frame(findings)["Fix or note"] == NEEDS_FIXING).sum())
+            notes = f"; {int(n) - fixes} more listed as notes only" if int(n) > fixes else ""
+            rows.append((label, fixes, "Warn" if fixes else "Pass", f"See {DATA_ISSUES}{notes}."))
+            continue
         if key == "near_misses":  # the same count and verdict as check E6.2, never a second opinion
             e62 = _check_or_none(findings, "E6.2")
             rows.append((label, int(n), e62.status if e62 else "", e62.title if e62 else ""))

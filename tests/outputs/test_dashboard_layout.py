@@ -184,3 +184,18 @@ def test_crew_text_like_a_dde_formula_stays_text_on_every_tab(tmp_path: Path) ->
 def test_due_dates_are_dates(book: openpyxl.Workbook) -> None:
     due = book[ACTIONS]["A2"]
     assert due.value.date() == date(2026, 11, 28) and due.number_format == "yyyy-mm-dd"
+
+
+def test_the_summary_counts_the_data_issues_to_fix_and_says_how_many_are_notes(book: openpyxl.Workbook) -> None:
+    row = next(r for r in book[SUMMARY].iter_rows(min_row=2) if r[0].value == "Data issues to fix")
+    listed = rows(book[DATA_ISSUES])
+    fixes = sum(r["Fix or note"] == "Needs fixing" for r in listed)
+    assert row[1].value == fixes and row[2].value == "Warn"
+    assert row[3].value == f"See {DATA_ISSUES}; {len(listed) - fixes} more listed as notes only."
+
+
+def test_text_with_empty_cells_beside_it_shows_across_them_and_keeps_one_line(book: openpyxl.Workbook) -> None:
+    ws = book[SUMMARY]
+    company = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Company")[1]
+    assert len(company.value) > ws.column_dimensions["B"].width  # longer than its column, nothing beside it
+    assert not company.alignment.wrap_text and ws.row_dimensions[company.row].height is None
