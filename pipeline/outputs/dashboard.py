@@ -42,11 +42,11 @@ STATUS_COLOURS: dict[str, str] = {
 }
 TOP_HEADER = "Top actions, most urgent first"
 # How a deficiency leaves the list (docs/checks.md "Open deficiencies", pipeline/checks/deficiencies.py).
-CLOSE_DEFICIENCY = (
-    "To close an item: add a row to Corrective Actions with the item's ID in Source Ref and a Completed date, "
+CLOSE_DEFICIENCY = ("To close an item", (
+    "Add a row to Corrective Actions with the item's ID in Source Ref and a Completed date, "
     "then Verified By and Verified (until then it shows Awaiting Verification); or write a Closed date on the "
     "item's own Pre-Start, Inspection or Incident row. A hazard closes when its Controls are filled or its Status "
-    "is Controlled; a CA- item when its own row has Completed, Verified By and Verified.")
+    "is Controlled; a CA- item when its own row has Completed, Verified By and Verified."))
 # Leading characters that make Excel or Sheets read a text cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -59,7 +59,9 @@ class Percent(float):
 class Sheet:
     """One dashboard tab: title, frame in display order, and which column holds a status to colour.
 
-    ``intro``: sentence rows above the header (frozen and printed on every page with it);
+    ``intro``: (label, sentence) rows above the header, frozen and printed on every page with it: the
+    label in the ID column, the sentence across the other columns (Google refuses a frozen column
+    that holds part of a merged cell, so the sentence starts right of the frozen ones);
     ``frozen_columns``: the ID column(s) kept in view; ``filter``: an autofilter on the header;
     ``bold_rows``: frame rows written bold (the header of a block inside the tab).
     """
@@ -68,7 +70,7 @@ class Sheet:
     frame: pd.DataFrame
     status_column: str | None = None
     widths: Mapping[str, int] | None = None  # column -> width in characters
-    intro: tuple[str, ...] = ()
+    intro: tuple[tuple[str, str], ...] = ()
     frozen_columns: int = 0
     filter: bool = True
     bold_rows: tuple[int, ...] = ()
@@ -77,6 +79,11 @@ class Sheet:
     def header_row(self) -> int:
         """The sheet row (1-based) of the header: below the intro sentences."""
         return len(self.intro) + 1
+
+    @property
+    def intro_column(self) -> int:
+        """The column index (0-based) where an intro sentence starts: right of the frozen columns."""
+        return max(1, self.frozen_columns)
 
 
 def _pct(x: float) -> str:

@@ -129,7 +129,9 @@ def tab_requests(sheet_id: int, sheet: Sheet, stamp: datetime | None = None) -> 
     status_at = columns.index(sheet.status_column) if sheet.status_column in columns else None
     fills = {status: {"backgroundColor": rgb(colour)} for status, colour in STATUS_COLOURS.items()}
     bold_rows = set(sheet.bold_rows)
-    rows = [{"values": [cell(sentence, WRAP, wrap=True)]} for sentence in sheet.intro]
+    start = sheet.intro_column
+    rows = [{"values": [cell(label, {"textFormat": {"bold": True}, **WRAP}, wrap=True), *[{}] * (start - 1),
+                        cell(sentence, WRAP, wrap=True)]} for label, sentence in sheet.intro]
     rows.append({"values": header})
     for r, record in enumerate(frame.itertuples(index=False, name=None)):
         plain = [plain_value(v) for v in record]
@@ -157,12 +159,14 @@ def tab_requests(sheet_id: int, sheet: Sheet, stamp: datetime | None = None) -> 
         {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
                          "fields": CELL_FIELDS}},
     ]
-    for r, sentence in enumerate(sheet.intro):
-        # The sentence spans the tab and wraps to its width; Sheets does not size merged rows itself.
-        requests.append({"mergeCells": {"mergeType": "MERGE_ALL", "range": {
-            "sheetId": sheet_id, "startRowIndex": r, "endRowIndex": r + 1, "startColumnIndex": 0,
-            "endColumnIndex": max(1, len(columns))}}})
-        requests.append(_row_height(sheet_id, r, (text_lines(sentence, sum(widths)) + 1) * LINE_PIXELS))
+    for r, (_label, sentence) in enumerate(sheet.intro):
+        # The sentence spans the columns right of the frozen ones (Google refuses to freeze part of a
+        # merged cell) and wraps to their width; Sheets does not size a merged row itself.
+        if start + 1 < len(columns):
+            requests.append({"mergeCells": {"mergeType": "MERGE_ALL", "range": {
+                "sheetId": sheet_id, "startRowIndex": r, "endRowIndex": r + 1, "startColumnIndex": start,
+                "endColumnIndex": len(columns)}}})
+        requests.append(_row_height(sheet_id, r, (text_lines(sentence, sum(widths[start:])) + 1) * LINE_PIXELS))
     for i, chars in enumerate(widths):
         requests.append({"updateDimensionProperties": {
             "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},

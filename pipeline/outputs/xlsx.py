@@ -60,11 +60,16 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
     records = [[_cell_value(raw) for raw in record] for record in sheet.frame.itertuples(index=False, name=None)]
     col_widths = column_widths(sheet)
     last = get_column_letter(max(1, len(columns)))
-    for r, sentence in enumerate(sheet.intro, start=1):
-        # A sentence across the tab, above the header: merged so it wraps to the tab's width.
-        ws.cell(row=r, column=1, value=sentence).alignment = WRAP
-        ws.merge_cells(f"A{r}:{last}{r}")
-        ws.row_dimensions[r].height = _height(text_lines(sentence, sum(col_widths)) + 1)
+    start = sheet.intro_column
+    for r, (label, sentence) in enumerate(sheet.intro, start=1):
+        # Above the header: the label in the ID column, the sentence merged across the rest so it wraps
+        # to the tab's width.
+        ws.cell(row=r, column=1, value=label).font = BOLD
+        ws.cell(row=r, column=1).alignment = WRAP
+        ws.cell(row=r, column=start + 1, value=sentence).alignment = WRAP
+        if start + 1 < len(columns):
+            ws.merge_cells(f"{get_column_letter(start + 1)}{r}:{last}{r}")
+        ws.row_dimensions[r].height = _height(text_lines(sentence, sum(col_widths[start:])) + 1)
     top = sheet.header_row
     for c, name in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=c, value=name)

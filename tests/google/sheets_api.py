@@ -168,6 +168,7 @@ class SheetsApi:
             raise ApiError(400, f"Invalid {where}: You can't freeze all visible rows on the sheet.")
         if grid.get("frozenColumnCount", 0) >= grid["columnCount"]:
             raise ApiError(400, f"Invalid {where}: You can't freeze all visible columns on the sheet.")
+        _check_frozen_merges(tab, where)
         for (r, c) in list(tab.cells):  # shrinking a grid deletes what falls outside it
             if r >= grid["rowCount"] or c >= grid["columnCount"]:
                 del tab.cells[(r, c)]
@@ -253,3 +254,13 @@ class SheetsApi:
             if apart:
                 kept.append(m)
         tab.merges = [*kept, new]
+        _check_frozen_merges(tab, where)
+
+
+def _check_frozen_merges(tab: Tab, where: str) -> None:
+    """Google refuses frozen rows or columns that hold only part of a merged cell."""
+    rows, cols = tab.grid.get("frozenRowCount", 0), tab.grid.get("frozenColumnCount", 0)
+    for r0, r1, c0, c1 in tab.merges:
+        if r0 < rows < r1 or c0 < cols < c1:
+            raise ApiError(400, f"Invalid {where}: Sorry, it is not possible to freeze rows or columns which contain "
+                                "only part of a merged cell.")

@@ -252,9 +252,11 @@ def test_google_deficiencies_sentence_spans_the_tab_and_rows_fit_their_text(emul
     for _ in range(2):  # merging the same range again is accepted
         src.write_dashboards(_dashboard())
     tab = book.tab(DEFICIENCIES)
-    assert tab.value(0, 0) == CLOSE_DEFICIENCY
-    assert tab.cells[(0, 0)]["userEnteredFormat"]["wrapStrategy"] == "WRAP"
-    assert tab.merges == [(0, 1, 0, 10)] and tab.dimensions["ROWS"][0] > 21
+    assert (tab.value(0, 0), tab.value(0, 1)) == CLOSE_DEFICIENCY
+    assert tab.cells[(0, 1)]["userEnteredFormat"]["wrapStrategy"] == "WRAP"
+    # Merged right of the frozen ID column: Google refuses to freeze part of a merged cell.
+    assert tab.merges == [(0, 1, 1, 10)] and tab.grid["frozenColumnCount"] == 1
+    assert tab.dimensions["ROWS"][0] > 21
     assert {1, 2} <= tab.auto_resized["ROWS"]  # header and data rows sized by Sheets to their wrapped text
     assert tab.entered_kind(2, 4) == "stringValue" and tab.value(2, 4) == FORMULA
 
@@ -277,3 +279,18 @@ def test_google_empty_plan_says_nothing_to_do(emulator, make_source):
     book = office(emulator)
     make_source([OFFICE_KEY]).write_dashboards(_dashboard(ActionPlan(AS_OF, ())))
     assert book.tab(ACTIONS).rows()[1][2] == "Nothing to do as of 2026-11-21"
+
+
+def test_freezing_part_of_the_merged_sentence_is_refused_as_by_google(emulator, make_source):
+    """Why the sentence starts right of the ID column: a frozen column through a merged cell is refused."""
+    from gspread.exceptions import APIError
+
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    src.write_dashboards(_dashboard())
+    tab = book.tab(DEFICIENCIES)
+    freeze_two = {"updateSheetProperties": {"properties": {"sheetId": tab.sheet_id, "gridProperties": {
+        "frozenColumnCount": 2}}, "fields": "gridProperties.frozenColumnCount"}}
+    with pytest.raises(APIError, match="part of a merged cell"):
+        src.http.batch_update(OFFICE_KEY, {"requests": [freeze_two]})
+    assert tab.grid["frozenColumnCount"] == 1

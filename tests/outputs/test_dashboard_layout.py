@@ -104,9 +104,11 @@ def test_a_wrapped_row_is_as_tall_as_its_text_and_a_short_row_keeps_the_default(
 
 def test_the_sentence_above_the_deficiencies_says_how_to_close_an_item(book: openpyxl.Workbook) -> None:
     ws = book[DEFICIENCIES]
-    assert ws["A1"].value == CLOSE_DEFICIENCY
-    assert "Source Ref" in CLOSE_DEFICIENCY and "Completed" in CLOSE_DEFICIENCY and "Closed" in CLOSE_DEFICIENCY
-    assert ws["A1"].alignment.wrap_text and "A1:J1" in {str(r) for r in ws.merged_cells.ranges}
+    label, sentence = CLOSE_DEFICIENCY
+    assert (ws["A1"].value, ws["B1"].value) == (label, sentence) == ("To close an item", sentence)
+    assert "Source Ref" in sentence and "Completed" in sentence and "Closed" in sentence
+    # Across the columns right of the frozen ID column, wrapped.
+    assert ws["B1"].alignment.wrap_text and {str(r) for r in ws.merged_cells.ranges} == {"B1:J1"}
     assert ws.row_dimensions[1].height > 15  # the whole sentence shows
 
 
