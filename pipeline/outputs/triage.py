@@ -65,7 +65,7 @@ def triage(severity: str, problem: str, column: str = "") -> Triage:
     if not advice:
         advice = _default_fix(text, note, column)
     elif advice == "Correct it." and column:  # "'02/30/2026' is not a real date; correct it."
-        advice = f"Correct {column} on that row."
+        advice = f"Correct the {column} value on that row."
     return Triage(not note, rest, advice)
 
 
@@ -118,4 +118,4 @@ def _default_fix(text: str, note: bool, column: str) -> str:
         return f"Correct it to {guess.group(1)}."
     if "required value is blank" in text:
         return f"Fill in {column or 'the value'} on that row." if column else "Fill in the value on that row."
-    return f"Correct {column} on that row." if column else "Correct it at the place named."
+    return f"Correct the {column} value on that row." if column else "Correct it at the place named."

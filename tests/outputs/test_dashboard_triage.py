@@ -54,7 +54,7 @@ def test_the_fix_in_the_problem_text_is_moved_to_what_to_do_not_repeated() -> No
 def test_a_fix_in_the_middle_keeps_the_effect_in_the_problem() -> None:
     result = triage(WARNING, "'02/30/2026' is not a real date; correct it; value ignored.", "Identified")
     assert result.problem == "'02/30/2026' is not a real date; value ignored."
-    assert result.what_to_do == "Correct Identified on that row."
+    assert result.what_to_do == "Correct the Identified value on that row."
 
 
 def test_a_fix_that_names_a_config_line_after_a_colon_stays_whole() -> None:
