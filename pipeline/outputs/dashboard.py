@@ -229,7 +229,7 @@ def readiness_frame(findings: Findings) -> pd.DataFrame:
     return frame.assign(_r=rank).sort_values("_r", kind="stable").drop(columns="_r").reset_index(drop=True)
 
 
-ISSUE_COLUMNS = ["Fix or note", "What to do", "Spreadsheet / file and tab", "Row", "Column", "Value", "Problem",
+ISSUE_COLUMNS = ["Fix or note", "What to do", "Tab (spreadsheet or file)", "Row", "Column", "Value", "Problem",
                  "Table"]
 
 
@@ -266,7 +266,7 @@ def dashboard_sheets(findings: Findings, statuses: Mapping[str, TableStatus], ge
         Sheet(READINESS, readiness_frame(findings), "Status", {"Check": 40, "Detail": 60, "Records": 40},
               frozen_columns=1),
         Sheet(DATA_ISSUES, issues_frame(findings, statuses), "Fix or note",
-              {"What to do": 40, "Spreadsheet / file and tab": 34, "Value": 24, "Problem": 50}),
+              {"What to do": 40, "Tab (spreadsheet or file)": 34, "Value": 24, "Problem": 50}),
     )
 
 

@@ -37,7 +37,7 @@ HEADERS = {
     DEFICIENCIES: ["ID", "Status", "Due", "Assigned To", "Description", "Unit Or Site", "Found", "Age Days", "Source",
                    "Where"],
     READINESS: ["ID", "Status", "Check", "Detail", "Records", "Element"],
-    DATA_ISSUES: ["Fix or note", "What to do", "Spreadsheet / file and tab", "Row", "Column", "Value", "Problem",
+    DATA_ISSUES: ["Fix or note", "What to do", "Tab (spreadsheet or file)", "Row", "Column", "Value", "Problem",
                   "Table"],
 }
 HEADER_ROW = {DEFICIENCIES: 2}  # the sentence on how to close an item sits above the header
@@ -158,7 +158,7 @@ def test_data_issues_name_the_file_and_tab_tell_fixes_from_notes_and_say_what_to
         book: openpyxl.Workbook) -> None:
     listed = rows(book[DATA_ISSUES])
     flha = [r for r in listed if r["Table"] == "FLHA"]
-    assert all(r["Spreadsheet / file and tab"] == "FLHA (Form responses.xlsx)" for r in flha)
+    assert all(r["Tab (spreadsheet or file)"] == "FLHA (Form responses.xlsx)" for r in flha)
     column, double = (next(r for r in flha if r["Column"] == c) for c in ("Hazards", "Timestamp"))
     assert column["Fix or note"] == "Needs fixing"
     assert column["What to do"] == "Add the column or map its header in the config."
@@ -168,7 +168,7 @@ def test_data_issues_name_the_file_and_tab_tell_fixes_from_notes_and_say_what_to
     states = [r["Fix or note"] for r in listed]
     assert states == sorted(states, key=lambda s: s != "Needs fixing")  # fixes first
     staff = next(r for r in listed if r["Table"] == "Workers")
-    assert staff["Spreadsheet / file and tab"] == "Staff (Safety Office.xlsx)"  # the real tab, not our name
+    assert staff["Tab (spreadsheet or file)"] == "Staff (Safety Office.xlsx)"  # the real tab, not our name
 
 
 def test_crew_text_like_a_dde_formula_stays_text_on_every_tab(tmp_path: Path) -> None:
