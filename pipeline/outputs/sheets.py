@@ -5,7 +5,7 @@ Requests per sync, whatever the number of rows:
 1. ``spreadsheets.get`` (tab names and ids only);
 2. one ``spreadsheets.batchUpdate`` holding everything: ``addSheet`` for a missing
    Dashboard tab (with a sheet id chosen here, so the same batch can fill it),
-   then per tab ``updateCells`` clearing the whole tab, ``updateSheetProperties``
+   then per tab ``updateCells`` and ``unmergeCells`` clearing the whole tab, ``updateSheetProperties``
    sizing the grid to fit and freezing the header (and the ID column), ``updateCells``
    writing the sentence above the header (``mergeCells`` across the tab), header and
    rows, ``updateDimensionProperties`` for column widths, ``autoResizeDimensions``
@@ -149,6 +149,8 @@ def tab_requests(sheet_id: int, sheet: Sheet, stamp: datetime | None = None) -> 
     frozen_cols = sheet.frozen_columns if sheet.frozen_columns < len(columns) else 0
     requests: list[dict[str, Any]] = [
         {"updateCells": {"range": {"sheetId": sheet_id}, "fields": CLEAR_FIELDS}},
+        # Merges are not cleared with the cells; one left by hand would make the frozen ID column refused.
+        {"unmergeCells": {"range": {"sheetId": sheet_id}}},
         {"updateSheetProperties": {
             "properties": {"sheetId": sheet_id,
                            # Frozen columns an office left would make a narrower tab refused: always set.

@@ -3,7 +3,7 @@
 ``spreadsheets.get`` (with the ``fields`` mask), ``values.batchGet``,
 ``values.batchUpdate`` (RAW and USER_ENTERED), ``values.batchClear`` and
 ``spreadsheets.batchUpdate`` (addSheet, deleteSheet, updateSheetProperties,
-updateCells, repeatCell, updateDimensionProperties, autoResizeDimensions, mergeCells,
+updateCells, repeatCell, updateDimensionProperties, autoResizeDimensions, mergeCells, unmergeCells,
 setBasicFilter, clearBasicFilter). Writes are
 made on a copy that replaces the spreadsheet's tabs only when all of it
 succeeded: one refused request leaves the spreadsheet unchanged, as with Google.
@@ -235,6 +235,20 @@ class SheetsApi:
         for i in range(start, end):  # Google measures the text; the emulator records that it was asked to
             tab.dimensions[dim].pop(i, None)
             tab.auto_resized[dim].add(i)
+
+    def _req_unmergeCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
+        tab = book.by_id(args["range"].get("sheetId", 0), where)
+        r0, c0, r1, c1 = grid_range(tab, args["range"])
+        kept = []
+        for m in tab.merges:
+            inside = r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1
+            apart = m[1] <= r0 or r1 <= m[0] or m[3] <= c0 or c1 <= m[2]
+            if not inside and not apart:
+                raise ApiError(400, f"Invalid {where}: You must select all cells in a merged range to merge or "
+                                    "unmerge them.")
+            if apart:
+                kept.append(m)
+        tab.merges = kept  # no merge in the range: nothing happens
 
     def _req_mergeCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
         if args.get("mergeType", "MERGE_ALL") != "MERGE_ALL":

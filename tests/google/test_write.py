@@ -294,3 +294,12 @@ def test_freezing_part_of_the_merged_sentence_is_refused_as_by_google(emulator, 
     with pytest.raises(APIError, match="part of a merged cell"):
         src.http.batch_update(OFFICE_KEY, {"requests": [freeze_two]})
     assert tab.grid["frozenColumnCount"] == 1
+
+
+def test_a_merge_left_by_hand_on_a_dashboard_tab_does_not_stop_the_frozen_id_column(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    src.write_dashboards(_dashboard())
+    book.tab(READINESS).merges.append((3, 4, 0, 3))  # someone merged A4:C4
+    src.write_dashboards(_dashboard())
+    assert book.tab(READINESS).merges == [] and book.tab(READINESS).grid["frozenColumnCount"] == 1
