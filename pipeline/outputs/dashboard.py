@@ -229,7 +229,7 @@ def readiness_frame(findings: Findings) -> pd.DataFrame:
     return frame.assign(_r=rank).sort_values("_r", kind="stable").drop(columns="_r").reset_index(drop=True)
 
 
-ISSUE_COLUMNS = ["Fix or note", "What to do", "Tab (spreadsheet or file)", "Row", "Column", "Value", "Problem",
+ISSUE_HEADERS = ["Fix or note", "What to do", "Tab (spreadsheet or file)", "Row", "Column", "Value", "Problem",
                  "Table"]
 
 
@@ -243,7 +243,7 @@ def issues_frame(findings: Findings, statuses: Mapping[str, TableStatus] | None 
                                                             "severity"]].itertuples(index=False):
         t = triage(str(severity), str(problem), str(column or ""))
         rows.append((t.label, t.what_to_do, found_as.get(table, ""), row, column, value, t.problem, table))
-    frame = pd.DataFrame(rows, columns=ISSUE_COLUMNS)
+    frame = pd.DataFrame(rows, columns=ISSUE_HEADERS)
     frame["Row"] = frame["Row"].astype("Int64") if len(frame) else frame["Row"]
     # Fixes first, each group in the order normalise gave (most severe first).
     return frame.sort_values("Fix or note", key=lambda a: a != NEEDS_FIXING, kind="stable").reset_index(drop=True)
