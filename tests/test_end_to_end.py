@@ -59,7 +59,7 @@ def test_sync_writes_the_dashboard_with_the_overdue_pre_start_first(demo: DemoCo
     result = sync(demo, tmp_path)
     book = openpyxl.load_workbook(result.written[0])
     ws = book["Dashboard - Deficiencies"]
-    assert ws["I2"].value == "Overdue" and ws["A2"].value.startswith("PS-")
+    assert ws["B3"].value == "Overdue" and ws["A3"].value.startswith("PS-")  # below the sentence and the header
     assert book["Dashboard"]["B2"].value == "Kowalski Oilfield Services Ltd."
     rows_read = sum(s.rows_read for s in result.dataset.status.values())
     assert rows_read == sum(demo.rows.values())

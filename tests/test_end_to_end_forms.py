@@ -62,7 +62,7 @@ def test_cli_sync_writes_the_dashboard_and_an_actionable_summary(forms: DemoComp
     assert "Element 5" in result.output and "H2S Alive expired" in result.output
     book = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")
     ws = book["Dashboard - Deficiencies"]
-    assert ws["I2"].value == "Overdue" and ws["A2"].value.startswith("PS-")
+    assert ws["B3"].value == "Overdue" and ws["A3"].value.startswith("PS-")  # below the sentence and the header
 
 
 def test_every_check_gives_its_planted_status_for_the_planted_records(forms: DemoCompany,

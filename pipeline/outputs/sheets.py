@@ -5,9 +5,17 @@ Requests per sync, whatever the number of rows:
 1. ``spreadsheets.get`` (tab names and ids only);
 2. one ``spreadsheets.batchUpdate`` holding everything: ``addSheet`` for a missing
    Dashboard tab (with a sheet id chosen here, so the same batch can fill it),
-   then per tab ``updateCells`` clearing the whole tab, ``updateSheetProperties``
-   sizing the grid to fit and freezing the header, ``updateCells`` writing header
-   and rows, ``updateDimensionProperties`` for column widths and ``setBasicFilter``.
+   then per tab ``updateCells`` and ``unmergeCells`` clearing the whole tab, ``updateSheetProperties``
+   sizing the grid to fit and freezing the header (and the ID column), ``updateCells``
+   writing the sentence above the header (``mergeCells`` across the tab), header and
+   rows, ``updateDimensionProperties`` for column widths, ``autoResizeDimensions``
+   so wrapped rows are as tall as their text, and ``setBasicFilter`` on the list
+   tabs (``clearBasicFilter`` on the summary: no filter there).
+
+Columns, their order, the top-actions block and the number formats (dates; shares
+as ``0%``) are the local workbook's (:mod:`pipeline.outputs.dashboard`). Print
+settings (landscape, one page wide, header repeated) are not in the Sheets API:
+Sheets asks for them in its print dialog, so only the local workbook carries them.
 
 Google applies a ``batchUpdate`` atomically: if any part is refused, nothing
 changes, so a run that fails leaves the previous dashboards whole and readable.
@@ -39,13 +47,16 @@ from ..errors import SecorError
 from ..normalise.cells import SERIAL_EPOCH
 from ..sources.google_http import explain
 from .cleaning import display_text
-from .dashboard import GREY, STATUS_COLOURS, TAB_NAMES, Sheet, plain_value
+from .dashboard import GREY, STATUS_COLOURS, TAB_NAMES, Percent, Sheet, column_widths, plain_value, text_lines, wrapped
 
 SHEETS_CELL_LIMIT = 50_000  # characters in one Sheets cell
 HEADER_GREY = "DDDDDD"
 STAMP_TAB = TAB_NAMES[0]
 DATE_FORMAT = {"type": "DATE", "pattern": "yyyy-mm-dd"}
 DATETIME_FORMAT = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"}
+PERCENT_FORMAT = {"type": "PERCENT", "pattern": "0%"}
+WRAP = {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}
+LINE_PIXELS = 21  # one line of Sheets' default 10 pt Arial
 CELL_FIELDS = "userEnteredValue,userEnteredFormat"
 CLEAR_FIELDS = "userEnteredValue,userEnteredFormat,note,dataValidation"
 WRAP_OVER = 80  # characters: longer text wraps
@@ -66,8 +77,12 @@ def serial(value: date) -> float:
     return int(days) if days.is_integer() else days
 
 
-def cell(raw: object, fmt: dict[str, Any] | None = None) -> dict[str, Any]:
-    """One CellData: typed value, never a formula; ``fmt`` merged into userEnteredFormat."""
+def cell(raw: object, fmt: dict[str, Any] | None = None, wrap: bool | None = None) -> dict[str, Any]:
+    """One CellData: typed value, never a formula; ``fmt`` merged into userEnteredFormat.
+
+    ``wrap``: whether text wraps (the caller knows the column's width); by default text with a line
+    break or over 80 characters does.
+    """
     value = plain_value(raw)
     out: dict[str, Any] = {}
     form = dict(fmt or {})
@@ -82,72 +97,98 @@ def cell(raw: object, fmt: dict[str, Any] | None = None) -> dict[str, Any]:
         out["userEnteredValue"] = {"numberValue": serial(value)}
         form["numberFormat"] = DATE_FORMAT
     elif isinstance(value, (int, float)) and math.isfinite(value):
-        out["userEnteredValue"] = {"numberValue": value}
+        out["userEnteredValue"] = {"numberValue": float(value) if isinstance(value, Percent) else value}
+        if isinstance(value, Percent):
+            form["numberFormat"] = PERCENT_FORMAT
     else:
         text = display_text(str(value))  # a lone surrogate makes the whole batch invalid JSON for Google
         if len(text) > SHEETS_CELL_LIMIT:
             text = text[:SHEETS_CELL_LIMIT - 1] + "…"
         out["userEnteredValue"] = {"stringValue": text}
-        if "\n" in text or len(text) > WRAP_OVER:
-            form.update(wrapStrategy="WRAP", verticalAlignment="TOP")
+        if wrap or (wrap is None and ("\n" in text or len(text) > WRAP_OVER)):
+            form.update(WRAP)
     if form:
         out["userEnteredFormat"] = form
     return out
 
 
-def _pixels(header: str, values: Sequence[object], chars: int | None) -> int:
-    if chars is None:
-        chars = len(header)
-        for v in values[:500]:
-            v = plain_value(v)
-            if v is not None:
-                chars = max(chars, 12 if isinstance(v, date) else len(str(v).split("\n")[0]))
-        chars += 2
+def _pixels(chars: int) -> int:
     return max(MIN_PIXELS, min(MAX_PIXELS, chars * PIXELS_PER_CHAR + 10))
 
 
 def tab_requests(sheet_id: int, sheet: Sheet, stamp: datetime | None = None) -> list[dict[str, Any]]:
-    """Requests that rewrite one tab whole: clear, size, write, widths, filter."""
+    """Requests that rewrite one tab whole: clear, size and freeze, write, merge the sentence rows,
+    widths, row heights, filter."""
     frame = sheet.frame
     columns = [str(c) for c in frame.columns]
+    widths = column_widths(sheet)
     header_fmt = {"textFormat": {"bold": True}, "backgroundColor": rgb(HEADER_GREY)}
     header = [cell(c, header_fmt) for c in columns]
     if stamp is not None:
         header += [{}, cell("Last refreshed", {"textFormat": {"bold": True}}), cell(stamp)]
     status_at = columns.index(sheet.status_column) if sheet.status_column in columns else None
     fills = {status: {"backgroundColor": rgb(colour)} for status, colour in STATUS_COLOURS.items()}
-    rows = [{"values": header}]
-    for record in frame.itertuples(index=False, name=None):
+    bold_rows = set(sheet.bold_rows)
+    start = sheet.intro_column
+    rows = [{"values": [cell(label, {"textFormat": {"bold": True}, **WRAP}, wrap=True), *[{}] * (start - 1),
+                        cell(sentence, WRAP, wrap=True)]} for label, sentence in sheet.intro]
+    rows.append({"values": header})
+    for r, record in enumerate(frame.itertuples(index=False, name=None)):
+        plain = [plain_value(v) for v in record]
+        lines = wrapped(plain, widths)
         values = []
         for i, raw in enumerate(record):
-            fmt = fills.get(str(raw)) if i == status_at else None
-            values.append(cell(raw, fmt))
+            fmt = dict(fills.get(str(raw), {})) if i == status_at else {}
+            if r in bold_rows:
+                fmt["textFormat"] = {"bold": True}
+            values.append(cell(raw, fmt or None, wrap=bool(lines[i])))
         rows.append({"values": values})
-    n_rows = max(len(rows), 2)  # Sheets refuses to freeze every row of a tab
+    top = len(sheet.intro)  # the header's row index
+    n_rows = max(len(rows), top + 2)  # Sheets refuses to freeze every row of a tab
     n_cols = max(len(header), 1)
-    widths = dict(sheet.widths or {})
+    frozen_cols = sheet.frozen_columns if sheet.frozen_columns < len(columns) else 0
     requests: list[dict[str, Any]] = [
         {"updateCells": {"range": {"sheetId": sheet_id}, "fields": CLEAR_FIELDS}},
+        # Merges are not cleared with the cells; one left by hand would make the frozen ID column refused.
+        {"unmergeCells": {"range": {"sheetId": sheet_id}}},
         {"updateSheetProperties": {
             "properties": {"sheetId": sheet_id,
-                           # Frozen columns an office left would make a narrower tab refused.
-                           "gridProperties": {"rowCount": n_rows, "columnCount": n_cols, "frozenRowCount": 1,
-                                              "frozenColumnCount": 0}},
+                           # Frozen columns an office left would make a narrower tab refused: always set.
+                           "gridProperties": {"rowCount": n_rows, "columnCount": n_cols, "frozenRowCount": top + 1,
+                                              "frozenColumnCount": frozen_cols}},
             "fields": "gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount,"
                       "gridProperties.frozenColumnCount"}},
         {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
                          "fields": CELL_FIELDS}},
     ]
-    for i, name in enumerate(columns):
+    for r, (_label, sentence) in enumerate(sheet.intro):
+        # The sentence spans the columns right of the frozen ones (Google refuses to freeze part of a
+        # merged cell) and wraps to their width; Sheets does not size a merged row itself.
+        if start + 1 < len(columns):
+            requests.append({"mergeCells": {"mergeType": "MERGE_ALL", "range": {
+                "sheetId": sheet_id, "startRowIndex": r, "endRowIndex": r + 1, "startColumnIndex": start,
+                "endColumnIndex": len(columns)}}})
+        requests.append(_row_height(sheet_id, r, (text_lines(sentence, sum(widths[start:])) + 1) * LINE_PIXELS))
+    for i, chars in enumerate(widths):
         requests.append({"updateDimensionProperties": {
             "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": i, "endIndex": i + 1},
-            "properties": {"pixelSize": _pixels(name, list(frame.iloc[:, i]), widths.get(name))},
-            "fields": "pixelSize"}})
-    if columns:
+            "properties": {"pixelSize": _pixels(chars)}, "fields": "pixelSize"}})
+    # Rows as tall as their wrapped text (a height an office set by hand would hide it).
+    requests.append({"autoResizeDimensions": {"dimensions": {
+        "sheetId": sheet_id, "dimension": "ROWS", "startIndex": top, "endIndex": len(rows)}}})
+    if columns and sheet.filter:
         requests.append({"setBasicFilter": {"filter": {"range": {
-            "sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": len(rows),
+            "sheetId": sheet_id, "startRowIndex": top, "endRowIndex": len(rows),
             "startColumnIndex": 0, "endColumnIndex": len(columns)}}}})
+    else:  # a filter left by an earlier version or by hand; clearing none is not an error
+        requests.append({"clearBasicFilter": {"sheetId": sheet_id}})
     return requests
+
+
+def _row_height(sheet_id: int, row: int, pixels: int) -> dict[str, Any]:
+    return {"updateDimensionProperties": {
+        "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": row, "endIndex": row + 1},
+        "properties": {"pixelSize": pixels}, "fields": "pixelSize"}}
 
 
 def _new_id(used: set[int]) -> int:
@@ -196,7 +237,7 @@ def apply_batch(source: Any, key: str, build: Callable[[dict[str, Any]], tuple[l
 
 
 def write_dashboards(source: Any, key: str, sheets: Sequence[Sheet], now: datetime) -> list[str]:
-    """Rewrite the five Dashboard tabs in one atomic batchUpdate; lines naming each tab's URL."""
+    """Rewrite the Dashboard tabs in one atomic batchUpdate; lines naming each tab's URL."""
     def build(meta: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, int]]:
         tabs = _tabs(meta)
         used = set(tabs.values())

@@ -9,73 +9,111 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .cleaning import display_value
-from .dashboard import STATUS_COLOURS, Sheet, is_formula_like, plain_value
+from .dashboard import (
+    STATUS_COLOURS,
+    Percent,
+    Sheet,
+    column_widths,
+    is_formula_like,
+    plain_value,
+    text_lines,
+    wrapped,
+)
 from .files import replacing
 
-MAX_WIDTH = 80
 EXCEL_CELL_LIMIT = 32767
+LINE_POINTS = 15  # the height of one line of Excel's default 11 pt font
+MAX_ROW_POINTS = 409  # Excel's tallest row
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+FILLS = {status: PatternFill("solid", fgColor=colour) for status, colour in STATUS_COLOURS.items()}
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def _width(header: str, values: list[object]) -> int:
-    longest = len(header)
-    for v in values[:500]:
-        if v is None:
-            continue
-        n = 12 if isinstance(v, (date, datetime)) else len(str(v).split("\n")[0])
-        longest = max(longest, n)
-    return min(MAX_WIDTH, longest + 2)
+def _height(lines: int) -> float | None:
+    return None if lines <= 1 else min(MAX_ROW_POINTS, lines * LINE_POINTS)
 
 
 def build_workbook(sheets: Sequence[Sheet]) -> Workbook:
-    """An openpyxl workbook of the sheets: bold frozen headers, widths, dates as dates, statuses coloured."""
+    """An openpyxl workbook of the sheets: bold frozen headers, widths, dates as dates, shares as %,
+    statuses coloured, wrapped rows as tall as their text, each tab printing one page wide."""
     book = Workbook()
     book.remove(book.active)
-    bold = Font(bold=True)
-    header_fill = PatternFill("solid", fgColor="DDDDDD")
-    fills = {status: PatternFill("solid", fgColor=colour) for status, colour in STATUS_COLOURS.items()}
-    wrap = Alignment(wrap_text=True, vertical="top")
     for sheet in sheets:
-        ws = book.create_sheet(sheet.title[:31])
-        columns = [str(c) for c in sheet.frame.columns]
-        ws.append(columns)
-        for cell in ws[1]:
-            cell.font = bold
-            cell.fill = header_fill
-        status_idx = columns.index(sheet.status_column) if sheet.status_column in columns else None
-        col_values: list[list[object]] = [[] for _ in columns]
-        for r, record in enumerate(sheet.frame.itertuples(index=False, name=None), start=2):
-            for c, raw in enumerate(record, start=1):
-                value = display_value(plain_value(raw))  # a control character would stop the whole save
-                if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
-                    value = value[:EXCEL_CELL_LIMIT - 1] + "…"
-                cell = ws.cell(row=r, column=c, value=value)
-                if is_formula_like(value):
-                    # Crew text is data: stored as a string, shown as typed, never evaluated.
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-                elif isinstance(value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                col_values[c - 1].append(value)
-            if status_idx is not None:
-                fill = fills.get(str(record[status_idx]))
-                if fill is not None:
-                    ws.cell(row=r, column=status_idx + 1).fill = fill
-        ws.freeze_panes = "A2"
-        if columns:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, ws.max_row)}"
-        widths = dict(sheet.widths or {})
-        for i, name in enumerate(columns, start=1):
-            width = widths.get(name) or _width(name, col_values[i - 1])
-            ws.column_dimensions[get_column_letter(i)].width = width
-            # Text longer than its column wraps, so nothing is hidden behind the next cell.
-            for r, value in enumerate(col_values[i - 1], start=2):
-                if isinstance(value, str) and ("\n" in value or len(value) > width):
-                    ws.cell(row=r, column=i).alignment = wrap
+        _write_sheet(book.create_sheet(sheet.title[:31]), sheet)
     return book
+
+
+def _cell_value(raw: object) -> object:
+    value = display_value(plain_value(raw))  # a control character would stop the whole save
+    if isinstance(value, str) and len(value) > EXCEL_CELL_LIMIT:
+        value = value[:EXCEL_CELL_LIMIT - 1] + "…"
+    return value
+
+
+def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
+    columns = [str(c) for c in sheet.frame.columns]
+    records = [[_cell_value(raw) for raw in record] for record in sheet.frame.itertuples(index=False, name=None)]
+    col_widths = column_widths(sheet)
+    last = get_column_letter(max(1, len(columns)))
+    start = sheet.intro_column
+    for r, (label, sentence) in enumerate(sheet.intro, start=1):
+        # Above the header: the label in the ID column, the sentence merged across the rest so it wraps
+        # to the tab's width.
+        ws.cell(row=r, column=1, value=label).font = BOLD
+        ws.cell(row=r, column=1).alignment = WRAP
+        ws.cell(row=r, column=start + 1, value=sentence).alignment = WRAP
+        if start + 1 < len(columns):
+            ws.merge_cells(f"{get_column_letter(start + 1)}{r}:{last}{r}")
+        ws.row_dimensions[r].height = _height(text_lines(sentence, sum(col_widths[start:])) + 1)
+    top = sheet.header_row
+    for c, name in enumerate(columns, start=1):
+        cell = ws.cell(row=top, column=c, value=name)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    status_idx = columns.index(sheet.status_column) if sheet.status_column in columns else None
+    bold_rows = set(sheet.bold_rows)
+    for i, record in enumerate(records):
+        r = top + 1 + i
+        wraps = wrapped(record, col_widths)
+        for c, value in enumerate(record, start=1):
+            cell = ws.cell(row=r, column=c, value=value)
+            if is_formula_like(value):
+                # Crew text is data: stored as a string, shown as typed, never evaluated.
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            elif isinstance(value, Percent):
+                cell.number_format = "0%"
+            elif isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            if wraps[c - 1]:  # nothing is hidden behind the next cell, and the row is as tall as the text
+                cell.alignment = WRAP
+            if i in bold_rows:
+                cell.font = BOLD
+        height = _height(max(wraps, default=0))
+        if height is not None:
+            ws.row_dimensions[r].height = height
+        if status_idx is not None:
+            fill = FILLS.get(str(record[status_idx]))
+            if fill is not None:
+                ws.cell(row=r, column=status_idx + 1).fill = fill
+    for c, width in enumerate(col_widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}{top + 1}"
+    if columns and sheet.filter:
+        ws.auto_filter.ref = f"A{top}:{last}{max(top, ws.max_row)}"
+    # Printed: landscape, one page wide and as many pages long as it takes, the header on every page.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"1:{top}"
 
 
 def write_dashboard(sheets: Sequence[Sheet], path: Path) -> Path:

@@ -3,7 +3,8 @@
 ``spreadsheets.get`` (with the ``fields`` mask), ``values.batchGet``,
 ``values.batchUpdate`` (RAW and USER_ENTERED), ``values.batchClear`` and
 ``spreadsheets.batchUpdate`` (addSheet, deleteSheet, updateSheetProperties,
-updateCells, repeatCell, updateDimensionProperties, setBasicFilter). Writes are
+updateCells, repeatCell, updateDimensionProperties, autoResizeDimensions, mergeCells, unmergeCells,
+setBasicFilter, clearBasicFilter). Writes are
 made on a copy that replaces the spreadsheet's tabs only when all of it
 succeeded: one refused request leaves the spreadsheet unchanged, as with Google.
 """
@@ -167,9 +168,11 @@ class SheetsApi:
             raise ApiError(400, f"Invalid {where}: You can't freeze all visible rows on the sheet.")
         if grid.get("frozenColumnCount", 0) >= grid["columnCount"]:
             raise ApiError(400, f"Invalid {where}: You can't freeze all visible columns on the sheet.")
+        _check_frozen_merges(tab, where)
         for (r, c) in list(tab.cells):  # shrinking a grid deletes what falls outside it
             if r >= grid["rowCount"] or c >= grid["columnCount"]:
                 del tab.cells[(r, c)]
+        tab.merges = [m for m in tab.merges if m[1] <= grid["rowCount"] and m[3] <= grid["columnCount"]]
 
     def _req_updateCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
         paths = mask(args.get("fields", ""), CELL_FIELDS)
@@ -217,3 +220,61 @@ class SheetsApi:
         flt = args.get("filter", {})
         tab = book.by_id(flt.get("range", {}).get("sheetId", 0), where)
         tab.basic_filter = copy.deepcopy(dict(flt))
+
+    def _req_clearBasicFilter(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
+        book.by_id(args.get("sheetId", 0), where).basic_filter = None  # none there: nothing happens
+
+    def _req_autoResizeDimensions(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
+        rng = args.get("dimensions", {})
+        tab = book.by_id(rng.get("sheetId", 0), where)
+        dim = rng.get("dimension", "ROWS")
+        limit = tab.grid["rowCount"] if dim == "ROWS" else tab.grid["columnCount"]
+        start, end = int(rng.get("startIndex", 0)), int(rng.get("endIndex", limit))
+        if end > limit or start > end:
+            raise ApiError(400, f"Invalid {where}: Invalid dimension range: {dim} {start}-{end} past {limit}.")
+        for i in range(start, end):  # Google measures the text; the emulator records that it was asked to
+            tab.dimensions[dim].pop(i, None)
+            tab.auto_resized[dim].add(i)
+
+    def _req_unmergeCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
+        tab = book.by_id(args["range"].get("sheetId", 0), where)
+        r0, c0, r1, c1 = grid_range(tab, args["range"])
+        kept = []
+        for m in tab.merges:
+            inside = r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1
+            apart = m[1] <= r0 or r1 <= m[0] or m[3] <= c0 or c1 <= m[2]
+            if not inside and not apart:
+                raise ApiError(400, f"Invalid {where}: You must select all cells in a merged range to merge or "
+                                    "unmerge them.")
+            if apart:
+                kept.append(m)
+        tab.merges = kept  # no merge in the range: nothing happens
+
+    def _req_mergeCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
+        if args.get("mergeType", "MERGE_ALL") != "MERGE_ALL":
+            raise ApiError(501, f"{where}: only MERGE_ALL is implemented by the emulator.")
+        tab = book.by_id(args["range"].get("sheetId", 0), where)
+        r0, c0, r1, c1 = grid_range(tab, args["range"])
+        if r1 > tab.grid["rowCount"] or c1 > tab.grid["columnCount"]:
+            raise ApiError(400, f"Invalid {where}: the range is outside the grid.")
+        new = (r0, r1, c0, c1)
+        kept = []
+        for m in tab.merges:
+            inside = r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1
+            apart = m[1] <= r0 or r1 <= m[0] or m[3] <= c0 or c1 <= m[2]
+            if not inside and not apart:
+                raise ApiError(400, f"Invalid {where}: You must select all cells in a merged range to merge or "
+                                    "unmerge them.")
+            if apart:
+                kept.append(m)
+        tab.merges = [*kept, new]
+        _check_frozen_merges(tab, where)
+
+
+def _check_frozen_merges(tab: Tab, where: str) -> None:
+    """Google refuses frozen rows or columns that hold only part of a merged cell."""
+    rows, cols = tab.grid.get("frozenRowCount", 0), tab.grid.get("frozenColumnCount", 0)
+    for r0, r1, c0, c1 in tab.merges:
+        if r0 < rows < r1 or c0 < cols < c1:
+            raise ApiError(400, f"Invalid {where}: Sorry, it is not possible to freeze rows or columns which contain "
+                                "only part of a merged cell.")

@@ -52,6 +52,8 @@ class Tab:
     cells: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     dimensions: dict[str, dict[int, int]] = field(default_factory=lambda: {"ROWS": {}, "COLUMNS": {}})
     basic_filter: dict[str, Any] | None = None
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r0, r1, c0, c1), ends excluded
+    auto_resized: dict[str, set[int]] = field(default_factory=lambda: {"ROWS": set(), "COLUMNS": set()})
 
     @property
     def title(self) -> str:
@@ -68,7 +70,8 @@ class Tab:
     def state(self) -> dict[str, Any]:
         """Everything about the tab, JSON-ready, for exact before/after comparisons."""
         return {"properties": self.properties, "cells": {f"{r},{c}": v for (r, c), v in sorted(self.cells.items())},
-                "dimensions": self.dimensions, "basicFilter": self.basic_filter}
+                "dimensions": self.dimensions, "basicFilter": self.basic_filter, "merges": sorted(self.merges),
+                "autoResized": {k: sorted(v) for k, v in self.auto_resized.items()}}
 
     def value(self, r: int, c: int) -> object:
         """The effective value (what UNFORMATTED_VALUE returns) of a cell."""

@@ -71,4 +71,4 @@ def test_google_mode_finds_what_local_mode_finds_on_the_demo_company(both, emula
     calls = [(c["method"], c["path"].rsplit("/", 1)[-1]) for c in emulator.api_requests()]
     assert calls == [("GET", OFFICE_KEY), ("GET", "values:batchGet"), ("GET", FORMS_KEY), ("GET", "values:batchGet"),
                      ("GET", OFFICE_KEY), ("POST", f"{OFFICE_KEY}:batchUpdate")]
-    assert len(google.written) == 5
+    assert len(google.written) == 6  # the Dashboard tabs

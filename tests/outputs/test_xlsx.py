@@ -6,37 +6,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
-import pandas as pd
 import pytest
 
-from pipeline.checks.audit import Findings, score_elements
-from pipeline.checks.base import CheckResult
 from pipeline.outputs import xlsx
 from pipeline.outputs.dashboard import TAB_NAMES, dashboard_sheets
 from tests.builders import dataset
+from tests.outputs.dashboard_support import findings_with
 
 NASTY = ['=HYPERLINK("http://evil","click")', "+1 555", "-5 cm", "@SUM(A1)", "=IMPORTXML(\"x\",\"//a\")"]
-
-
-def findings_with(description: str) -> Findings:
-    certs = pd.DataFrame({
-        "worker": ["Priya Sandhu", "Dale Kowalski"], "role": ["Operator", "Owner"], "ticket": ["H2S Alive", "CSTS"],
-        "status": ["Expired", "Current"], "completed": pd.to_datetime(["2023-01-10", "2024-02-01"]),
-        "expires": pd.to_datetime(["2026-01-10", None]), "days_left": pd.array([-314, pd.NA], dtype="Int64"),
-        "record_row": [4, 5]})
-    defs = pd.DataFrame({
-        "id": ["PS-261101-AB12C"], "source": ["Pre-Start"], "found": pd.to_datetime(["2026-11-01"]),
-        "description": [description], "unit_or_site": ["T-101"], "assigned_to": [None],
-        "due": pd.to_datetime(["2026-11-08"]), "age_days": [20], "status": ["Overdue"],
-        "awaiting_verification": [False], "table": ["Pre-Start"], "row": [7]})
-    checks = (CheckResult("E1.1", 1, "Safety Policy signed", "Fail", "not signed", ("Program row 2",)),
-              CheckResult("E2.2", 2, "FLHAs on file", "Pass", "41 FLHAs"),
-              CheckResult("S.1", 0, "Still a small employer", "Warn", "11 people in March"))
-    ds = dataset({"workers": [{"Name": "Dale Kowalski", "Role": "Owner", "Start Date": "2019-01-01"},
-                              {"Name": "", "Role": "Owner", "Start Date": "2019-01-01"}]})
-    return Findings("Kowalski Oilfield", date(2026, 11, 21), certs, defs, checks, score_elements(checks), ds.issues,
-                    {"expired_tickets": 1, "missing_tickets": 0, "expiring_tickets": 0, "open_deficiencies": 1,
-                     "overdue_deficiencies": 1, "near_misses": 0, "data_issues": len(ds.issues)}, 0.8, 0.5)
 
 
 def write(tmp_path: Path, description: str = "Brake light out") -> Path:
@@ -46,19 +23,20 @@ def write(tmp_path: Path, description: str = "Brake light out") -> Path:
     return xlsx.write_dashboard(sheets, tmp_path / "dashboard.xlsx")
 
 
-def test_workbook_has_the_five_tabs_with_bold_frozen_headers(tmp_path: Path) -> None:
+def test_workbook_has_the_six_tabs_with_bold_frozen_headers(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write(tmp_path))
     assert tuple(book.sheetnames) == TAB_NAMES
     for ws in book.worksheets:
-        assert ws.freeze_panes == "A2"
-        assert ws["A1"].font.bold
+        header = 2 if ws.title == "Dashboard - Deficiencies" else 1  # a sentence sits above it there
+        assert ws.freeze_panes[1:] == str(header + 1)
+        assert ws.cell(row=header, column=1).font.bold
 
 
 def test_crew_text_that_looks_like_a_formula_is_written_as_text(tmp_path: Path) -> None:
     for text in NASTY:
         path = write(tmp_path, text)
         ws = openpyxl.load_workbook(path)["Dashboard - Deficiencies"]
-        cell = ws["D2"]
+        cell = ws["E3"]  # Description, below the sentence and the header
         assert cell.value == text
         assert cell.data_type == "s"
     # And the raw XML holds no formula element at all.
@@ -72,28 +50,29 @@ def test_dates_are_dates_and_statuses_are_coloured(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(write(tmp_path))
     ws = book["Dashboard - Certifications"]
     headers = [c.value for c in ws[1]]
-    assert headers == ["Worker", "Role", "Ticket", "Status", "Completed", "Expires", "Days Left"]
-    assert isinstance(ws["E2"].value, datetime) and ws["E2"].number_format == "yyyy-mm-dd"
-    assert ws["D2"].fill.fgColor.rgb.endswith("F4CCCC")  # Expired: red
-    assert ws["D3"].fill.fgColor.rgb.endswith("D9EAD3")  # Current: green
-    assert ws["G3"].value is None  # no expiry: blank, not NaN
+    assert headers == ["Worker", "Status", "Expires", "Ticket", "Days Left", "Role", "Completed"]
+    assert isinstance(ws["G2"].value, datetime) and ws["G2"].number_format == "yyyy-mm-dd"
+    assert ws["B2"].fill.fgColor.rgb.endswith("F4CCCC")  # Expired: red
+    assert ws["B3"].fill.fgColor.rgb.endswith("D9EAD3")  # Current: green
+    assert ws["E3"].value is None  # no expiry: blank, not NaN
 
 
 def test_summary_carries_as_of_last_run_readiness_and_the_disclaimer(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(write(tmp_path))["Dashboard"]
-    items = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2) if r[0].value}
+    items = {r[0].value: r[3].value if r[1].value is None else r[1].value for r in ws.iter_rows(min_row=2)
+             if r[0].value}
     assert items["Company"] == "Kowalski Oilfield"
     assert items["As of"].date() == date(2026, 11, 21)
     assert items["Last run"] == datetime(2026, 11, 21, 6, 0)
     assert items["Expired tickets"] == 1
     assert "not the Certifying Partner" in items["Note"]
-    assert str(items["Element 1: Management Leadership and Organizational Commitment"]).endswith("%")
+    assert items["Element 1: Management Leadership and Organizational Commitment"] == 0
 
 
 def test_readiness_rows_are_sorted_fail_first(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(write(tmp_path))["Dashboard - Readiness"]
-    assert [r[2].value for r in ws.iter_rows(min_row=2)] == ["Fail", "Warn", "Pass"]
-    assert ws["B2"].value == "E1.1 Safety Policy signed"
+    assert [r[1].value for r in ws.iter_rows(min_row=2)] == ["Fail", "Warn", "Pass"]
+    assert (ws["A2"].value, ws["C2"].value) == ("E1.1", "Safety Policy signed")
 
 
 def test_a_crash_while_writing_leaves_the_previous_dashboard_whole(tmp_path: Path,
@@ -114,5 +93,5 @@ def test_a_crash_while_writing_leaves_the_previous_dashboard_whole(tmp_path: Pat
 
 def test_text_longer_than_its_column_wraps(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(write(tmp_path, "x" * 200))["Dashboard - Deficiencies"]
-    assert ws["D2"].alignment.wrap_text
-    assert not ws["A2"].alignment.wrap_text
+    assert ws["E3"].alignment.wrap_text
+    assert not ws["A3"].alignment.wrap_text

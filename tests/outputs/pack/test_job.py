@@ -63,10 +63,10 @@ def test_csvs_have_the_dashboard_columns_and_no_formulas(packed) -> None:  # typ
     folder = result.pdf.parent
     with (folder / "readiness.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["Element", "Check", "Status", "Detail", "Records"]
+    assert list(rows[0]) == ["ID", "Status", "Check", "Detail", "Records", "Element"]
     assert len(rows) == len(result.findings.checks)
     with (folder / "certifications.csv").open(encoding="utf-8") as fh:
-        assert next(csv.reader(fh)) == ["Worker", "Role", "Ticket", "Status", "Completed", "Expires", "Days Left"]
+        assert next(csv.reader(fh)) == ["Worker", "Status", "Expires", "Ticket", "Days Left", "Role", "Completed"]
     for name in CSVS + RECORDS:
         for row in csv.reader((folder / name).open(encoding="utf-8")):
             assert not any(cell.startswith("=") for cell in row), (name, row)
