@@ -173,8 +173,10 @@ def build_auditor_context(findings: Findings, data: Dataset, period: Period, *, 
         keywords="SECOR, evidence, records, safety, Alberta",
         company=company, period=period.label, period_key=period.key, as_of=fmt_date(until),
         generated_at=f"{generated_at:%Y-%m-%d %H:%M} {generated_at.tzname() or ''}".strip(),
-        partial=until < period.last, summary=_summary(data, period.first, until), documents=documents_table(data, until), sources=_sources(data),
-        elements=element_sections(findings, data, settings, period.first, until), by_month=by_month, id_ranges=id_table,
+        partial=until < period.last, summary=_summary(data, period.first, until),
+        documents=documents_table(data, until), sources=_sources(data),
+        elements=element_sections(findings, data, settings, period.first, until), by_month=by_month,
+        id_ranges=id_table,
         engine=engine)
 
 

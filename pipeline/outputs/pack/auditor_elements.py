@@ -19,7 +19,6 @@ from ...normalise.links import action_links, record_key
 from ...settings import Settings
 from .auditor_lines import (
     ROWS,
-    on_file,
     AuditorElement,
     dated,
     document_line,
@@ -28,6 +27,7 @@ from .auditor_lines import (
     id_refs,
     line,
     n_of,
+    on_file,
     row_refs,
 )
 from .evidence import inspection_rows
