@@ -55,6 +55,24 @@ TABLE: dict[str, str] = {
     "E6.1": "program", "E6.2": "incident", "E6.3": "incident", "E6.4": "corrective_actions",
     "E6.5": "incident", "S.1": "workers", "S.2": "program", "S.3": "training_records",
 }
+# How an action on a check is closed, where "fix it and sync" is not enough to say.
+CLOSE: dict[str, str] = {
+    "E1.1": "add a Program row for the policy with Signed By (an active manager) and Signed Date",
+    "E1.3": "record the manager on a toolbox talk (Management Present), an inspection or an investigation each month",
+    "E1.4": "add a Goals row for this year with a Target",
+    "E2.2": "file the month's FLHAs (paper ones scanned in count), or note there was no work that month",
+    "E2.3": "make the signature and supervisor review required questions on the FLHA form, and sign the ones listed",
+    "E2.4": "have crews name the site (LSD or address) and write its own hazards on each FLHA",
+    "E2.5": "fill Reviewed with the date of review on each Hazard Register row",
+    "E3.3": "add a Program row 'Safe Work Procedure - <task>' for each high-risk task named",
+    "E4.2": "submit the inspections the schedule calls for, or correct the schedule's Frequency",
+    "E5.1": "replace the vague ticket names with the ticket's name (e.g. 'H2S Alive')",
+    "E5.3": "submit an orientation (with the worker's signature) for each worker named",
+    "E5.4": "hold the talk on a new topic, with its own notes",
+    "E6.2": "ask crews to report near misses on the incident form (type Near Miss)",
+    "S.1": "talk to your Certifying Partner about moving to COR",
+    "S.2": "book the audit; once held, add a Program row 'SECOR Maintenance Audit <year>' with its Signed Date",
+}
 _DOCUMENT_CHECKS = frozenset({"E1.1", "E1.2", "E2.1", "E3.1", "E3.3", "E3.4", "E6.1"})
 _FLHA_CHECKS = frozenset({"E2.3", "E2.4"})
 
@@ -85,7 +103,8 @@ def check_actions(findings: Findings, data: Dataset, settings: Settings, as_of: 
             key=f"check|{check.id}", tier=0, kind=_kind(check), what=f"{_todo(check, settings)}: {detail}",
             who=who, who_from=who_from, decider="" if who else people.decider(*lead), due=due, due_from=due_from,
             where=where or places.add_row(data, table),
-            close=f"fix it in {places.tab_of(data, table)}; {check.id} is judged again at the next sync",
+            close=CLOSE.get(check.id, f"fix it in {places.tab_of(data, table)}") + f"; {check.id} is judged again "
+                  "at the next sync",
             clears=(check.id,), records=check.records, element=check.element))
     return out
 

@@ -7,6 +7,7 @@ import re
 from ..normalise.dataset import Dataset
 from ..schema import BY_KEY, TABLES
 
+GRID_SUFFIX = ", from the grid"  # how discovery names a table read from a grid matrix
 _TITLE_ROW = re.compile(r"^(?P<title>.+?) row (?P<row>\d+)$")
 _BY_TITLE = {t.title.casefold(): t.key for t in TABLES}
 
@@ -15,8 +16,14 @@ def tab_of(data: Dataset, table_key: str) -> str:
     """'Training Records (secor-records.xlsx)': the tab the table was read from, or its title when not read."""
     status = data.status.get(table_key)
     if status is not None and status.found_as:
-        return status.found_as
+        return status.found_as.removesuffix(GRID_SUFFIX)
     return f"{BY_KEY[table_key].title} (not read)"
+
+
+def is_grid(data: Dataset, table_key: str) -> bool:
+    """True when the table was read from a grid matrix (workers down the side, tickets across the top)."""
+    status = data.status.get(table_key)
+    return status is not None and status.found_by.startswith("grid")
 
 
 def at_row(data: Dataset, table_key: str, row: object) -> str:

@@ -39,6 +39,8 @@ def ticket_actions(findings: Findings, data: Dataset, settings: Settings, as_of:
     audit = settings.audit
     partner = {text_key(t) for t in audit.partner_tickets}
     s3_open = any(c.id == "S.3" and c.status != PASS for c in findings.checks)
+    grid = places.is_grid(data, "training_records")
+    tab = places.tab_of(data, "training_records")
     out = []
     for c in certs[certs["status"].isin(["Expired", "Missing", "Expiring"])].itertuples(index=False):
         worker, ticket, status = str(c.worker), str(c.ticket), str(c.status)
@@ -47,7 +49,7 @@ def ticket_actions(findings: Findings, data: Dataset, settings: Settings, as_of:
             what = f"Get {worker} the {ticket} ({_text(c.role, 60)} needs it; none on file)"
             due = as_of + timedelta(days=audit.action_days_fail)
             due_from = f"[audit] action_days_fail: {audit.action_days_fail} days"
-            where = places.add_row(data, "training_records")
+            where = f"{worker}'s row of {tab}" if grid else places.add_row(data, "training_records")
         else:
             verb = "expired" if status == "Expired" else "expires"
             what = f"Renew {worker}'s {ticket} ({verb} {expires.isoformat() if expires else '?'})"
@@ -57,7 +59,8 @@ def ticket_actions(findings: Findings, data: Dataset, settings: Settings, as_of:
         out.append(PlanAction(
             key=f"ticket|{text_key(worker)}|{text_key(ticket)}", tier=SOON_TIER, kind=TICKET, what=what,
             who=worker, who_from="holds the ticket", decider="", due=due, due_from=due_from, where=where,
-            close=f"add a Training Records row for {worker}, {ticket}, with the new Completed and Expires dates",
+            close=(f"type the new date in the {ticket} column of {worker}'s row" if grid else
+                   f"add a Training Records row for {worker}, {ticket}, with the new Completed and Expires dates"),
             clears=extra, records=(f"{worker}: {ticket} ({status})",), element=5))
     return out
 
