@@ -39,9 +39,9 @@ _RC = {
     "axes.titlesize": 8.5,
     "xtick.color": "#333333",
     "ytick.color": "#333333",
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-    "legend.fontsize": 7.5,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
     "legend.frameon": False,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -126,7 +126,7 @@ def flha_per_week(flha: pd.DataFrame, month_first: date, until: date, weeks_befo
             last.set_hatch("////")
             last.set_linewidth(0.6)
             labels[-1] += "\npartial"
-        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], fontsize=7.5, padding=1.5, color="#333333")
+        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], fontsize=8, padding=1.5, color="#333333")
         ax.set_xticks(range(len(mondays)), labels)
         ax.set_ylabel("FLHAs")
         ax.set_ylim(0, max([*values, 1]) * 1.2)
@@ -159,7 +159,7 @@ def inspections_done(rows: Sequence[tuple[str, int, int] | tuple[str, int, int, 
         units = [r[3] if len(r) > 3 else "" for r in ordered]
         top = max([*expected, *done, 1])
         for yi, d, e, unit in zip(y, done, expected, units, strict=True):
-            ax.text(max(d, e) + top * 0.01, yi, f"{d} of {e} {unit}".rstrip(), va="center", fontsize=7.5,
+            ax.text(max(d, e) + top * 0.01, yi, f"{d} of {e} {unit}".rstrip(), va="center", fontsize=8,
                     color="#333333")
         ax.set_yticks(y, [_label(r[0], 30) for r in ordered])
         ax.set_xlim(0, top * (1.35 if any(units) else 1.18))
@@ -190,7 +190,7 @@ def deficiencies_by_age(defs: pd.DataFrame) -> str:
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         for x, total in enumerate(bottom):
             if total:
-                ax.text(x, total, str(total), ha="center", va="bottom", fontsize=7.5, color="#333333")
+                ax.text(x, total, str(total), ha="center", va="bottom", fontsize=8, color="#333333")
         ax.set_xticks(range(len(AGE_BUCKETS)), [b[2] for b in AGE_BUCKETS])
         ax.set_ylim(0, max([*bottom, 1]) * 1.2)
         ax.yaxis.get_major_locator().set_params(integer=True)
