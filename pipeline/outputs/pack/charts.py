@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import matplotlib
@@ -32,15 +33,15 @@ _RC = {
     "svg.hashsalt": "secor-pack",
     "text.parse_math": False,
     "font.family": "DejaVu Sans",
-    "font.size": 7.5,
+    "font.size": 8,
     "axes.edgecolor": GREY,
     "axes.labelcolor": "#333333",
-    "axes.titlesize": 8,
+    "axes.titlesize": 8.5,
     "xtick.color": "#333333",
     "ytick.color": "#333333",
-    "xtick.labelsize": 7,
-    "ytick.labelsize": 7,
-    "legend.fontsize": 7,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
     "legend.frameon": False,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -82,8 +83,23 @@ def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_datetime(frame[column], errors="coerce").dropna()
 
 
-def flha_per_week(flha: pd.DataFrame, month_first: date, until: date, weeks_before: int = 8) -> str:
-    """Bar per week (Monday start): the month's weeks in blue, ``weeks_before`` earlier ones in grey."""
+@dataclass(frozen=True)
+class WeeklyChart:
+    """The FLHAs-per-week chart, and whether its last week is cut short by the month's end or the as-of date."""
+
+    svg: str
+    partial: bool = False
+    partial_from: date | None = None  # the Monday of the partial week; it counts from there to ``until`` only
+
+
+PARTIAL_BLUE = "#a9c3e6"  # a partial week: lighter, hatched, labelled "partial"
+
+
+def flha_per_week(flha: pd.DataFrame, month_first: date, until: date, weeks_before: int = 8) -> WeeklyChart:
+    """Bar per week (Monday start): the month's weeks in blue, ``weeks_before`` earlier ones in grey.
+
+    Records are counted up to ``until`` (the month's end, or the as-of date in a month in progress); a last week
+    running past it is partial: drawn lighter and hatched, with "partial" under its date."""
     first_monday = month_first - timedelta(days=month_first.weekday())
     start = first_monday - timedelta(weeks=weeks_before)
     mondays = []
@@ -96,19 +112,28 @@ def flha_per_week(flha: pd.DataFrame, month_first: date, until: date, weeks_befo
     week_of = dates.map(lambda t: (t.date() - timedelta(days=t.weekday())))
     counts = week_of.value_counts()
     values = [int(counts.get(m, 0)) for m in mondays]
+    partial = bool(mondays) and mondays[-1] + timedelta(days=6) > until
     fig = _figure(1.9)
     with matplotlib.rc_context(_RC):
         ax = fig.add_subplot()
         colours = [BLUE if m >= first_monday else GREY for m in mondays]
         bars = ax.bar(range(len(mondays)), values, color=colours, width=0.7)
-        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], fontsize=6.5, padding=1.5, color="#333333")
-        ax.set_xticks(range(len(mondays)), [f"{m:%b} {m.day}" for m in mondays])
+        labels = [f"{m:%b} {m.day}" for m in mondays]
+        if partial:
+            last = bars[-1]
+            last.set_facecolor(PARTIAL_BLUE)
+            last.set_edgecolor(BLUE)
+            last.set_hatch("////")
+            last.set_linewidth(0.6)
+            labels[-1] += "\npartial"
+        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], fontsize=8, padding=1.5, color="#333333")
+        ax.set_xticks(range(len(mondays)), labels)
         ax.set_ylabel("FLHAs")
         ax.set_ylim(0, max([*values, 1]) * 1.2)
         ax.yaxis.get_major_locator().set_params(integer=True)
         ax.grid(axis="y", color=LIGHT, linewidth=0.6)
         ax.set_axisbelow(True)
-    return _svg(fig)
+    return WeeklyChart(_svg(fig), partial, mondays[-1] if partial else None)
 
 
 INSPECTION_ITEMS = 14  # bars in the inspections chart: the items furthest behind
@@ -134,7 +159,7 @@ def inspections_done(rows: Sequence[tuple[str, int, int] | tuple[str, int, int, 
         units = [r[3] if len(r) > 3 else "" for r in ordered]
         top = max([*expected, *done, 1])
         for yi, d, e, unit in zip(y, done, expected, units, strict=True):
-            ax.text(max(d, e) + top * 0.01, yi, f"{d} of {e} {unit}".rstrip(), va="center", fontsize=6.5,
+            ax.text(max(d, e) + top * 0.01, yi, f"{d} of {e} {unit}".rstrip(), va="center", fontsize=8,
                     color="#333333")
         ax.set_yticks(y, [_label(r[0], 30) for r in ordered])
         ax.set_xlim(0, top * (1.35 if any(units) else 1.18))
@@ -165,7 +190,7 @@ def deficiencies_by_age(defs: pd.DataFrame) -> str:
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
         for x, total in enumerate(bottom):
             if total:
-                ax.text(x, total, str(total), ha="center", va="bottom", fontsize=6.5, color="#333333")
+                ax.text(x, total, str(total), ha="center", va="bottom", fontsize=8, color="#333333")
         ax.set_xticks(range(len(AGE_BUCKETS)), [b[2] for b in AGE_BUCKETS])
         ax.set_ylim(0, max([*bottom, 1]) * 1.2)
         ax.yaxis.get_major_locator().set_params(integer=True)

@@ -21,8 +21,9 @@ from ...checks.base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN, AuditContext
 from ...checks.element4 import inspection_coverage
 from ...normalise.dataset import Dataset
 from ...settings import Settings
-from .actions import action_groups, safety_lead
+from .actions import action_list, certificate_actions
 from .appendix import appendix, issues_table
+from .cover import next_audit
 from .evidence import Evidence, element_evidence
 from .model import Cover, ElementSection, PackContext, Stat, check_row
 from .month import Month
@@ -134,13 +135,11 @@ def build_context(findings: Findings, data: Dataset, month: Month, *, generated_
     """The whole pack as plain values. Pure: the same inputs give the same context."""
     settings = settings or Settings()
     until = min(findings.as_of, month.last)
-    lead = safety_lead(data, settings.audit, until)
     records = month_records(data, month, until)
     engine_ctx = AuditContext(data, settings, findings.as_of, findings.certifications, findings.deficiencies)
     coverage = inspection_coverage(engine_ctx, pd.Timestamp(month.first), pd.Timestamp(until))
     evidence = element_evidence(findings, data, month, until, records, coverage, settings.audit)
     sections = _sections(findings, evidence)
-    groups = action_groups(findings, data, lead, findings.as_of, settings.audit)
     company = text(findings.company, 120) or "Company"
     cover = Cover(
         company=company, month=month.label, month_key=month.key, as_of=fmt_date(findings.as_of),
@@ -149,12 +148,15 @@ def build_context(findings: Findings, data: Dataset, month: Month, *, generated_
         rule=(f"Certifying Partners pass an audit at {pct(findings.pass_overall)} overall with at least "
               f"{pct(findings.pass_element)} in every element."),
         note=SELF_ASSESSMENT_NOTE, partial_month=findings.as_of < month.last, elements=sections,
-        certificate=tuple(check_row(ch, detail_limit=170) for ch in findings.checks if ch.element == CERTIFICATE),
-        stats=_headline(findings))
+        certificate=tuple(check_row(ch, detail_limit=300) for ch in findings.checks if ch.element == CERTIFICATE),
+        stats=_headline(findings), next_audit=next_audit(engine_ctx),
+        window=f"{settings.audit.lookback_months} months to {fmt_date(findings.as_of)}",
+        certificate_actions=certificate_actions(findings.plan, findings.as_of))
     return PackContext(
         title=f"{company} SECOR audit pack {month.key}",
         author=company,
         subject=f"SECOR self-assessment and records for {month.label}, as of {fmt_date(findings.as_of)}",
         keywords="SECOR, audit pack, safety, Alberta",
-        cover=cover, action_groups=groups, elements=sections, appendix=appendix(data, records, month, until),
+        cover=cover, actions=action_list(findings.plan, findings.as_of), elements=sections,
+        appendix=appendix(data, records, month, until),
         issues=issues_table(findings), engine=engine)

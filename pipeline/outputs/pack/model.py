@@ -31,11 +31,12 @@ class Table:
 
 @dataclass(frozen=True)
 class Stat:
-    """A key figure: big number, label, optional chip colour."""
+    """A key figure: big number, label, optional chip colour, and the period it counts."""
 
     value: str
     label: str
     tone: str = ""  # "red" | "amber" | "green" | ""
+    scope: str = ""  # what it counts over: "November 2026", "on 2026-11-30", "last 12 months"
 
 
 @dataclass(frozen=True)
@@ -75,26 +76,43 @@ class ElementSection:
 
 
 @dataclass(frozen=True)
-class Action:
-    """One line of the action list: what to fix before an audit, who, and the record to go to."""
+class ActionRow:
+    """One action of the plan (pipeline.plan) as display text, in the plan's order."""
 
-    kind: str  # Ticket | Deficiency | Incident | Check
-    status: str
+    rank: str  # "1"
+    priority: str  # the tier's name: "Certificate", "Pass rule", "Fail", ...
+    tier: int
     what: str
-    who: str
-    record: str
-    element: str  # "Element 5" / "Certificate"
+    who: str  # the person, or "Unassigned: <who decides>"
+    who_from: str  # why this person ("holds the ticket", "Assigned To", ...)
+    due: str  # "2026-12-14", "" when the plan gives none
+    overdue: bool  # the date has passed on the plan's as-of date
+    clears: str  # "clears E3.2, E4.3", "" when it settles no check
+    where: str
+    close: str  # how to close it
 
 
 @dataclass(frozen=True)
-class ActionGroup:
-    title: str
-    actions: tuple[Action, ...]
+class ActionList:
+    """The pack's view of the plan: the first rows, how many there are, and where the rest are."""
+
+    as_of: str
+    rows: tuple[ActionRow, ...]
     total: int
+    rest_at: str = ""  # where the whole plan is, for "and N more: see ..."
 
     @property
     def more(self) -> int:
-        return self.total - len(self.actions)
+        return max(0, self.total - len(self.rows))
+
+
+@dataclass(frozen=True)
+class NextAudit:
+    """The certificate's next audit on its calendar (check S.2's), as the cover says it."""
+
+    headline: str  # "Year-2 maintenance audit due in January 2027"
+    detail: str  # "between 2027-01-01 and 2027-01-31; certificate issued ..., expires ..."
+    tone: str = ""  # "red" overdue or expired, "amber" within the warning window, "" otherwise
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,9 @@ class Cover:
     elements: tuple[ElementSection, ...]
     certificate: tuple[CheckRow, ...]
     stats: tuple[Stat, ...]
+    next_audit: NextAudit | None = None
+    window: str = "last 12 months"  # the checks' look-back window: "12 months to 2026-11-30"
+    certificate_actions: tuple[ActionRow, ...] = ()  # the plan's certificate-tier actions
 
 
 @dataclass(frozen=True)
@@ -123,7 +144,7 @@ class PackContext:
     subject: str
     keywords: str
     cover: Cover
-    action_groups: tuple[ActionGroup, ...]
+    actions: ActionList
     elements: tuple[ElementSection, ...]
     appendix: tuple[Table, ...]
     issues: Table
@@ -131,7 +152,7 @@ class PackContext:
 
     @property
     def action_count(self) -> int:
-        return sum(g.total for g in self.action_groups)
+        return self.actions.total
 
 
 def check_row(c: CheckResult, detail_limit: int = 600) -> CheckRow:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from pipeline.checks.common import affirmed
 from pipeline.outputs.pack import build_context
+from pipeline.outputs.pack.evidence import INCIDENTS_TITLE
 from pipeline.outputs.pack.records import affirmative, reports_defect
 from tests.builders import dataset
 
@@ -36,7 +37,7 @@ def test_pending_and_no_answers_do_not_count_in_the_pack() -> None:
     flha_stats = {s.label: s.value for s in next(e for e in context.elements if e.number == 2).stats}
     assert flha_stats["reviewed by a supervisor"] == "0%"
     incidents = next(t for t in next(e for e in context.elements if e.number == 6).tables
-                     if t.title == "Incidents this month")
+                     if t.title == INCIDENTS_TITLE.format(month=OCTOBER.label))
     assert incidents.rows and {r[6] for r in incidents.rows} == {"Not shared"}
 
     flhas, incident_table = context.appendix[0], next(t for t in context.appendix if t.title.startswith("Incidents"))
