@@ -101,7 +101,7 @@ def run_pack(settings: Settings, month: str | Month, *, out_dir: str | Path | No
     # Built beside the month's folder and swapped in whole: a kill never leaves a new PDF with old CSVs.
     with replacing_folder(folder) as new:
         names = [write_atomic(new / pdf_name(settings.company, m), document.pdf).name]
-        for name, text in machine_files(findings, m, generated_at).items():
+        for name, text in machine_files(findings, m, generated_at, dataset.status).items():
             names.append(write_atomic(new / name, text.encode("utf-8")).name)
         for name, lines in record_files(dataset, m, min(findings.as_of, m.last)).items():
             names.append(write_lines_atomic(new / name, lines).name)  # streamed: never the whole list as text

@@ -10,10 +10,11 @@ one. findings.json keeps values as they are.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ...checks.audit import SELF_ASSESSMENT_NOTE, Findings
+from ...normalise.dataset import TableStatus
 from ..cleaning import encodable
 from ..dashboard import (
     certifications_frame,
@@ -67,6 +69,10 @@ def findings_dict(findings: Findings, month: Month, generated_at: datetime) -> d
         ],
         "counts": {k: None if v is None else int(v) for k, v in findings.counts.items()},
         "unread": {k: list(v) for k, v in findings.unread.items()},  # counts whose tables were not read
+        # The whole action plan as ranked, with the texts the views show (who_text, tier_name, clears_text).
+        "plan": {"as_of": findings.as_of.isoformat(), "actions": [
+            {**dataclasses.asdict(a), "who_text": a.who_text, "tier_name": a.tier_name, "clears_text": a.clears_text}
+            for a in findings.plan]},
     }
 
 
@@ -118,13 +124,15 @@ def frame_csv(frame: pd.DataFrame) -> str:
     return "".join(csv_lines(list(frame.columns), frame.itertuples(index=False)))
 
 
-def machine_files(findings: Findings, month: Month, generated_at: datetime) -> dict[str, str]:
-    """File name -> text, for the folder beside the PDF: crew text as read, only made UTF-8 encodable."""
+def machine_files(findings: Findings, month: Month, generated_at: datetime,
+                  statuses: Mapping[str, TableStatus] | None = None) -> dict[str, str]:
+    """File name -> text, for the folder beside the PDF: crew text as read, only made UTF-8 encodable.
+    ``statuses`` (the dataset's) name the tab each data issue's table was read from."""
     files = {
         FINDINGS_JSON: findings_json(findings, month, generated_at),
         "certifications.csv": frame_csv(certifications_frame(findings)),
         "deficiencies.csv": frame_csv(deficiencies_frame(findings)),
         "readiness.csv": frame_csv(readiness_frame(findings)),
-        "data-issues.csv": frame_csv(issues_frame(findings)),
+        "data-issues.csv": frame_csv(issues_frame(findings, statuses)),
     }
     return {name: encodable(text) for name, text in files.items()}

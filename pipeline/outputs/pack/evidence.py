@@ -148,8 +148,8 @@ def _hazard_identification(data: Dataset, rec: MonthRecords, month: Month, until
         rank = open_h["risk"].map({"High": 0, "Medium": 1})
         open_h = open_h.assign(_r=rank).sort_values("_r", kind="stable")
         tables = (make_table(
-            f"Open high and medium hazards on {fmt_date(until)} (hazard register)", ("Hazard ID", "Task", "Hazard", "Risk", "Controls",
-                                                               "Reviewed"),
+            f"Open high and medium hazards on {fmt_date(until)} (hazard register)",
+            ("Hazard ID", "Task", "Hazard", "Risk", "Controls", "Reviewed"),
             [(r["hazard_id"] or f"row {r['row']}", r["task"], r["hazard"], r["risk"], r["controls"], r["reviewed"])
              for _, r in open_h.iterrows()], cap=EVIDENCE_ROWS, empty="No open high or medium hazards.",
             widths=("", "18%", "27%", "", "24%", ""),
@@ -168,13 +168,14 @@ def _hazard_controls(findings: Findings, data: Dataset, month: Month, until: dat
              Stat(str(len(verified)), "verified", scope=month.label),
              Stat(str(len(defs)), "open deficiencies", "amber" if len(defs) else "green", _on(until)),
              Stat(str(overdue_n), "overdue deficiencies", "red" if overdue_n else "green", _on(until)))
-    stats = honest(data, stats[:3], [("corrective_actions",)] * 3) + (
-        _unread_count(findings, stats[3], "open_deficiencies"), _unread_count(findings, stats[4], "overdue_deficiencies"))
+    stats = (*honest(data, stats[:3], [("corrective_actions",)] * 3),
+             _unread_count(findings, stats[3], "open_deficiencies"),
+             _unread_count(findings, stats[4], "overdue_deficiencies"))
     chart = Chart(f"Open deficiencies by age on {fmt_date(until)}", charts.deficiencies_by_age(defs),
                   f"Everything still open on {fmt_date(until)}, by days since it was found.")
     table = make_table(
-        f"Open deficiencies on {fmt_date(until)}, most urgent first", ("ID", "Source", "Found", "Description", "Unit or site",
-                                                 "Assigned to", "Due", "Status"),
+        f"Open deficiencies on {fmt_date(until)}, most urgent first",
+        ("ID", "Source", "Found", "Description", "Unit or site", "Assigned to", "Due", "Status"),
         [(d["id"], d["source"], d["found"], d["description"], d["unit_or_site"], d["assigned_to"], d["due"],
           d["status"]) for _, d in defs.iterrows()],
         status=7, cap=EVIDENCE_ROWS, empty="Nothing open.", limit=200,
@@ -269,7 +270,8 @@ def _incidents(findings: Findings, data: Dataset, rec: MonthRecords, month: Mont
     # Shared as check E6.5 reads it: an affirmative Communicated To Crew, or the ID named in a toolbox talk.
     in_talks = mentioned_in_talks(inc["id"], data.table("toolbox_talk"))
     table = make_table(
-        INCIDENTS_TITLE.format(month=month.label), ("ID", "Date", "Type", "Description", "Root cause", "Investigated", "Shared"),
+        INCIDENTS_TITLE.format(month=month.label),
+        ("ID", "Date", "Type", "Description", "Root cause", "Investigated", "Shared"),
         [(r["id"], r["incident_date"], r["type"], r["description"], r["root_cause"] or "—",
           "No root cause" if root_cause_missing(r, flagged, audit) else "Investigated",
           "Yes" if affirmative(r["communicated_to_crew"]) or in_talks[i] else "Not shared")
