@@ -59,7 +59,7 @@ def test_cli_sync_writes_the_dashboard_and_an_actionable_summary(forms: DemoComp
     result = CliRunner().invoke(main, ["sync", "--source", str(forms.folder), "--config", str(forms.config),
                                        "--out", str(tmp_path), "--as-of", forms.end.isoformat()])
     assert result.exit_code == 0, result.output
-    assert "Element 5" in result.output and "H2S Alive expired" in result.output
+    assert "Element 5" in result.output and "Renew Ravi Sandhu's H2S Alive (expired" in result.output
     book = openpyxl.load_workbook(tmp_path / "dashboard.xlsx")
     ws = book["Dashboard - Deficiencies"]
     assert ws["B3"].value == "Overdue" and ws["A3"].value.startswith("PS-")  # below the sentence and the header
