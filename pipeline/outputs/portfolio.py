@@ -308,7 +308,8 @@ def render_portfolio_pdf(rows: Iterable[ClientRow], path: Path, as_of: date, set
     from .pack.render import render
 
     document = portfolio_html(rows, as_of, generated_at)
-    rendered = render(document, settings.pack.engine, title=f"SECOR portfolio {as_of.isoformat()}")
+    rendered = render(document, settings.pack.engine, title=f"SECOR portfolio {as_of.isoformat()}",
+                      orientation="Landscape")
     return write_atomic(Path(path), rendered.pdf)
 
 

@@ -77,3 +77,15 @@ def test_write_portfolio_pdf_uses_the_default_engine(tmp_path: Path):
 
     path = write_portfolio_pdf(mixed(), tmp_path / "p.pdf", AS_OF)
     assert "Failed: spreadsheet" in text_of(path.read_bytes())  # the failed run's Last run cell
+
+
+@pytest.mark.skipif(not shutil.which("wkhtmltopdf"), reason="wkhtmltopdf is installed by `make system-test`")
+def test_the_wkhtmltopdf_engine_prints_the_portfolio_landscape_too(tmp_path: Path):
+    import dataclasses
+
+    from pipeline.settings import PackSettings
+
+    settings = dataclasses.replace(Settings(), pack=PackSettings(engine="wkhtmltopdf"))
+    path = render_portfolio_pdf(mixed(), tmp_path / "portfolio.pdf", AS_OF, settings, generated_at=GENERATED)
+    box = PdfReader(io.BytesIO(path.read_bytes())).pages[0].mediabox
+    assert float(box.width) > float(box.height)

@@ -126,7 +126,7 @@ def _headline(findings: Findings) -> tuple[Stat, ...]:
         _stat(c, u, ("overdue_deficiencies",), "overdue deficiencies", "red", "green"),
         # Near misses are good news: none is red (check E6.2 fails on it).
         _stat(c, u, ("near_misses",), "near misses, 12 months", "green", "red"),
-        _stat(c, u, ("data_issues",), "data issues to fix", "amber", "green"),
+        _stat(c, u, ("data_issues",), "data issues listed", "amber", "green"),
     )
 
 

@@ -120,10 +120,12 @@ def wkhtmltopdf_path() -> str | None:
     return shutil.which("wkhtmltopdf")
 
 
-def wkhtmltopdf_options(title: str) -> dict[str, str]:
-    """The command-line options: letter paper, nothing loaded from disk or network."""
+def wkhtmltopdf_options(title: str, orientation: str = "Portrait") -> dict[str, str]:
+    """The command-line options: letter paper, nothing loaded from disk or network. WeasyPrint reads the page
+    size and orientation from the CSS; wkhtmltopdf ignores @page, so a landscape document says so here."""
     return {
         "--page-size": "Letter",
+        "--orientation": orientation,
         "--margin-top": "16mm",
         "--margin-bottom": "16mm",
         "--margin-left": "16mm",
@@ -142,7 +144,7 @@ def wkhtmltopdf_options(title: str) -> dict[str, str]:
     }
 
 
-def _wkhtmltopdf(html: str, title: str) -> Rendered:
+def _wkhtmltopdf(html: str, title: str, orientation: str = "Portrait") -> Rendered:
     import pdfkit
 
     binary = wkhtmltopdf_path()
@@ -152,7 +154,7 @@ def _wkhtmltopdf(html: str, title: str) -> Rendered:
     config = pdfkit.configuration(wkhtmltopdf=binary)
     kit = pdfkit.PDFKit(html, "string", options=None, configuration=config)
     # Only our options: nothing read from <meta name="pdfkit-..."> in the document.
-    kit.options = OrderedDict(wkhtmltopdf_options(title))
+    kit.options = OrderedDict(wkhtmltopdf_options(title, orientation))
     args = kit.command()
     try:
         done = subprocess.run(args, input=html.encode("utf-8"), capture_output=True, timeout=WKHTMLTOPDF_TIMEOUT,
@@ -181,13 +183,14 @@ def _count_page_objects(pdf: bytes) -> int:
 
 
 def render(html: str, engine: str = "weasyprint", *, title: str = "SECOR audit pack",
-           fetcher: object | None = None) -> Rendered:
-    """The PDF for the HTML with the chosen engine, and its page count."""
+           fetcher: object | None = None, orientation: str = "Portrait") -> Rendered:
+    """The PDF for the HTML with the chosen engine, and its page count (``orientation``: wkhtmltopdf's, since
+    it does not read @page)."""
     html, title = display_text(html), display_text(title)  # a NUL in a command-line argument is refused
     if engine == "weasyprint":
         return _weasyprint(html, fetcher)
     if engine == "wkhtmltopdf":
-        return _wkhtmltopdf(html, title)
+        return _wkhtmltopdf(html, title, orientation)
     raise SecorError(f"unknown pack engine '{engine}'.", fix=f"Set [pack] engine to one of: {', '.join(ENGINES)}.")
 
 
