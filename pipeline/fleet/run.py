@@ -1,0 +1,168 @@
+"""Run one job (sync, pack, run --once, doctor) for every client of a fleet, one client per process.
+
+A ``ProcessPoolExecutor`` of ``[fleet] workers`` processes, from the "forkserver" context with one task per
+child: every client starts in a fresh process forked from a server that has already imported the pipeline
+(so isolation costs no second import), and nothing one client's run left in memory (logging handlers,
+caches) can reach another. A client's failure comes back as text on its row (:func:`run_client`); a process
+that dies outright (out of memory) is retried once, then reported on its row. The rows, never the records,
+go to the portfolio.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .client import KINDS, ClientJob, ClientResult, run_client
+from .config import FleetConfig
+from .portfolio import ClientRow
+
+log = logging.getLogger("secor.fleet")
+
+# Imported once by the fork server, so each client's fresh process starts with them loaded.
+PRELOAD = ["pipeline.fleet.client", "jobs.sync", "jobs.pack", "jobs.scheduler", "jobs.mail",
+           "pipeline.outputs.summary", "pipeline.outputs.xlsx", "pipeline.outputs.pack"]
+
+
+@dataclass(frozen=True)
+class FleetResult:
+    """Every client's result, in the fleet file's order, and the portfolio files written."""
+
+    kind: str
+    results: tuple[ClientResult, ...]
+    portfolio: tuple[Path, ...] = ()
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+    workers: int = 1
+
+    @property
+    def rows(self) -> tuple[ClientRow, ...]:
+        return tuple(r.row for r in self.results)
+
+    @property
+    def failed(self) -> tuple[ClientResult, ...]:
+        return tuple(r for r in self.results if not r.ok)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def client_jobs(fleet: FleetConfig, kind: str, *, month: str | None = None, send: bool = False,
+                as_of: date | None = None) -> list[ClientJob]:
+    """One job per client of the fleet."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    env, cwd = dict(os.environ), os.getcwd()
+    return [ClientJob(kind, c, fleet.email, fleet.email_keys, fleet.requests_per_minute, str(fleet.quota_file),
+                      month, send, as_of, env, cwd) for c in fleet.clients]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(PRELOAD)  # only read when the server starts (once per command)
+        return ctx
+    return multiprocessing.get_context("spawn")  # Windows, macOS without forkserver
+
+
+def _crashed(job: ClientJob, exc: BaseException) -> ClientResult:
+    text = f"its process stopped before finishing ({type(exc).__name__}: {exc or 'no message'}); " \
+           "out of memory, or killed. Run this client alone to see why."
+    return ClientResult(ClientRow(client=job.client.name, company="", error=text), False)
+
+
+def run_jobs(jobs: Sequence[ClientJob], workers: int,
+             on_result: Callable[[ClientResult], None] | None = None) -> list[ClientResult]:
+    """Each job in its own fresh process, ``workers`` at a time; results in the jobs' order."""
+    results: dict[int, ClientResult] = {}
+    pending = list(range(len(jobs)))
+    for attempt in (1, 2):  # a pool broken by one dying process fails all its waiting jobs: once more for them
+        if not pending:
+            break
+        broken: list[int] = []
+        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=_context(),
+                                 max_tasks_per_child=1) as pool:
+            futures: dict[Future[ClientResult], int] = {pool.submit(run_client, jobs[i]): i for i in pending}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except Exception as exc:
+                    if attempt == 1:
+                        broken.append(i)
+                        continue
+                    results[i] = _crashed(jobs[i], exc)
+                if on_result is not None:
+                    on_result(results[i])
+        pending = broken
+    return [results[i] for i in range(len(jobs))]
+
+
+def run_fleet(fleet: FleetConfig, kind: str, *, month: str | None = None, send: bool = False,
+              as_of: date | None = None, workers: int | None = None,
+              on_result: Callable[[ClientResult], None] | None = None) -> FleetResult:
+    """``kind`` for every client of ``fleet``, then the portfolio (not for doctor). Never raises for a client."""
+    t0 = time.perf_counter()
+    used = workers or fleet.workers
+    results = run_jobs(client_jobs(fleet, kind, month=month, send=send, as_of=as_of), used, on_result)
+    written: tuple[Path, ...] = ()
+    notes = list(fleet.problems)
+    if kind != "doctor":
+        today = as_of or datetime.now(ZoneInfo(fleet.timezone)).date()
+        written, said = write_portfolio(fleet, [r.row for r in results], today, send=send and kind == "pack")
+        notes.extend(said)
+    return FleetResult(kind, tuple(results), written, tuple(notes), time.perf_counter() - t0, used)
+
+
+# --------------------------------------------------------------------------- the portfolio
+
+
+def write_portfolio(fleet: FleetConfig, rows: list[ClientRow], as_of: date, *,
+                    send: bool = False) -> tuple[tuple[Path, ...], list[str]]:
+    """The consultant's portfolio under ``[fleet] out``: portfolio.xlsx (and its PDF, mailed to consultant_email
+    with ``send``) once :mod:`pipeline.outputs.portfolio` is there, else a plain portfolio.csv of the rows.
+
+    The ONE place that looks for the portfolio outputs (h-portfolio's branch); the CSV fallback goes at merge.
+    """
+    try:
+        from pipeline.fleet.portfolio import portfolio_rows  # type: ignore[attr-defined]
+        from pipeline.outputs import portfolio as outputs  # type: ignore[attr-defined]
+    except ImportError:
+        return (write_rows_csv(rows, fleet.out / "portfolio.csv"),), []
+    fleet.out.mkdir(parents=True, exist_ok=True)
+    ordered = portfolio_rows(rows, as_of)
+    written = [outputs.write_portfolio_xlsx(ordered, fleet.out / "portfolio.xlsx", as_of)]
+    notes: list[str] = []
+    pdf_writer = getattr(outputs, "write_portfolio_pdf", None)
+    if pdf_writer is not None:
+        written.append(pdf_writer(ordered, fleet.out / "portfolio.pdf", as_of))
+    mailer = getattr(outputs, "send_portfolio", None)
+    if send and fleet.consultant_email:
+        if mailer is None or fleet.email is None or pdf_writer is None:
+            notes.append("portfolio not mailed: the fleet file needs an [email] section (the consultant's SMTP).")
+        else:
+            email = replace(fleet.email, to=fleet.consultant_email, enabled=True)
+            mailer(email, written[-1], ordered, as_of)
+            notes.append(f"portfolio mailed to {', '.join(fleet.consultant_email)}")
+    return tuple(Path(p) for p in written), notes
+
+
+def write_rows_csv(rows: Sequence[ClientRow], path: Path) -> Path:
+    """The rows as a CSV in fleet order (formula-like text guarded): until the portfolio outputs merge."""
+    from dataclasses import fields
+
+    from pipeline.outputs.files import write_lines_atomic
+    from pipeline.outputs.pack.data import csv_lines
+
+    names = [f.name for f in fields(ClientRow)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return write_lines_atomic(path, csv_lines(names, ([getattr(r, n) for n in names] for r in rows)))
