@@ -28,6 +28,8 @@ def client_line(result: Any) -> str:
     name = f"{row.client} ({row.company})" if row.company and row.company != row.client else row.client
     if not result.ok:
         return f"{name}: FAILED: {row.error or 'see its log'}"
+    if row.error:  # nothing failed in this pass, but a job is waiting out its backoff
+        return f"{name}: OK this pass; still failing: {row.error}"
     if row.overall is None:
         return f"{name}: OK"
     rule = "meets the pass rule" if row.meets_pass_rule else "below the pass rule"

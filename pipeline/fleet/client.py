@@ -159,10 +159,17 @@ def _latest(*times: datetime | None) -> datetime | None:
     return max(known) if known else None
 
 
-def _latest_pack(state: Any) -> str:
-    if state is None or not state.packs:
+def _latest_pack(state: Any, out: str) -> str:
+    """The latest month's pack: as the job state records it, else as found on disk (`secor pack` by hand)."""
+    from jobs.state import packs_on_disk
+
+    if state is not None and state.packs:
+        return str(state.packs[max(state.packs)].get("pdf", ""))
+    try:
+        found = packs_on_disk(out)
+    except OSError:
         return ""
-    return str(state.packs[max(state.packs)].get("pdf", ""))
+    return str(found[max(found)]) if found else ""
 
 
 def _dashboard(settings: Settings, written: tuple[str, ...] = ()) -> str:
@@ -198,7 +205,7 @@ def _sync(job: ClientJob, settings: Settings) -> ClientResult:
     state = _state(settings.output)
     last = _latest(getattr(state, "last_sync_ok", None), None if error else datetime.now(settings.zone))
     row = client_row(job.client.name, settings, result.findings, result.dataset, error=error, last_sync=last,
-                     dashboard=_dashboard(settings, result.written), pack=_latest_pack(state))
+                     dashboard=_dashboard(settings, result.written), pack=_latest_pack(state, settings.output))
     return ClientResult(row, not error, tuple(f"wrote {w}" for w in result.written))
 
 
@@ -238,7 +245,7 @@ def _send(settings: Settings, month: str) -> str:
 
 def _run(job: ClientJob, settings: Settings) -> ClientResult:
     from jobs.logs import configure_logging, prepare_folders
-    from jobs.runner import Jobs, real_pack, real_sync
+    from jobs.runner import Jobs, error_text, real_pack, real_sync
     from jobs.scheduler import run_once
     from jobs.sync import read_and_audit, today_in
 
@@ -256,20 +263,35 @@ def _run(job: ClientJob, settings: Settings) -> ClientResult:
         return captured["pack"]
 
     report = run_once(settings, jobs=Jobs(sync=sync, pack=pack))
+    state = _state(settings.output)
     failed = [f"{o.job}: {o.error}" for o in report.outcomes if not o.ok]
-    error = "; ".join(failed)
+    error = "; ".join(failed) or _still_failing(state)  # waiting out its backoff: still the row's news
+    packed = captured.get("pack")
+    figures = dict(last_sync=getattr(state, "last_sync_ok", None), dashboard=_dashboard(settings),
+                   pack=str(packed.pdf) if packed is not None else _latest_pack(state, settings.output))
     synced = captured.get("sync")
     if synced is not None:
-        findings, dataset, written = synced.findings, synced.dataset, tuple(synced.written)
-    else:  # nothing read this pass (the day's sync was done): today's figures for the row
-        dataset, findings = read_and_audit(settings, today_in(settings))
-        written = ()
-    state = _state(settings.output)
-    packed = captured.get("pack")
-    row = client_row(job.client.name, settings, findings, dataset, error=error,
-                     last_sync=getattr(state, "last_sync_ok", None), dashboard=_dashboard(settings, written),
-                     pack=str(packed.pdf) if packed is not None else _latest_pack(state))
+        findings, dataset = synced.findings, synced.dataset
+        figures["dashboard"] = _dashboard(settings, tuple(synced.written))
+    else:  # nothing read this pass (the day's sync was done, or it failed): today's figures for the row
+        try:
+            dataset, findings = read_and_audit(settings, today_in(settings))
+        except Exception as exc:
+            row = ClientRow(client=job.client.name, company=settings.company,
+                            error=error or error_text(exc), **figures)  # type: ignore[arg-type]
+            return ClientResult(row, report.ok, tuple(report.lines()))
+    row = client_row(job.client.name, settings, findings, dataset, error=error, **figures)
     return ClientResult(row, report.ok, tuple(report.lines()))
+
+
+def _still_failing(state: Any) -> str:
+    """The jobs the client's state says keep failing (each retried after its backoff), as one line."""
+    if state is None:
+        return ""
+    failing = [h for h in state.jobs.values() if h.failures]
+    return "; ".join(f"{h.last_error} (failed {h.failures}x, retried after "
+                     f"{h.retry_at.isoformat(timespec='minutes') if h.retry_at else 'the next pass'})"
+                     for h in failing)
 
 
 def _file_log_only() -> None:
