@@ -50,6 +50,15 @@ class ClientResult:
     ok: bool
     lines: tuple[str, ...] = ()  # details (doctor's report, the scheduler's job lines)
     seconds: float = 0.0
+    peak_kb: int = 0  # the client's process at its largest (ru_maxrss), for bench/fleet.py
+
+
+def _peak_kb() -> int:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 # --------------------------------------------------------------------------- the client's settings
@@ -351,5 +360,5 @@ def run_client(job: ClientJob) -> ClientResult:
         raise
     except BaseException as exc:  # anything at all: this client's row says it, the others go on
         row = ClientRow(client=job.client.name, company=company, error=error_text(exc) or type(exc).__name__)
-        return ClientResult(row, False, (), time.perf_counter() - t0)
-    return dataclasses.replace(result, seconds=time.perf_counter() - t0)
+        return ClientResult(row, False, (), time.perf_counter() - t0, _peak_kb())
+    return dataclasses.replace(result, seconds=time.perf_counter() - t0, peak_kb=_peak_kb())
