@@ -11,6 +11,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fleet_option(func: F) -> F:
+    func = click.option("--client", "only", multiple=True, metavar="NAME",
+                        help="Only this client (its name in the fleet file); repeat for several.")(func)
     func = click.option("--workers", type=click.IntRange(min=1),
                         help="Clients worked on at once, one process each (default: [fleet] workers).")(func)
     return click.option("--fleet", "fleet_file", default="fleet.toml", show_default=True,
@@ -56,11 +58,13 @@ def _finish(result: Any, *, details: bool = False) -> None:
         raise SystemExit(1)
 
 
-def _run(fleet_file: str, kind: str, workers: int | None, **kwargs: Any) -> Any:
-    from ..fleet.config import load_fleet
+def _run(fleet_file: str, kind: str, workers: int | None, only: tuple[str, ...], **kwargs: Any) -> Any:
+    from ..fleet.config import load_fleet, only_clients
     from ..fleet.run import run_fleet
 
-    return run_fleet(load_fleet(fleet_file), kind, workers=workers, **kwargs)
+    # Some clients only: the portfolio (every client's row) is left as it was, not rewritten with a few rows.
+    return run_fleet(only_clients(load_fleet(fleet_file), only), kind, workers=workers, portfolio=not only,
+                     **kwargs)
 
 
 @click.group()
@@ -77,7 +81,7 @@ def fleet() -> None:
 @fleet.command("sync")
 @fleet_option
 @click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Compute as of this date (default: each client's today).")
-def fleet_sync(fleet_file: str, workers: int | None, as_of: str | None) -> None:
+def fleet_sync(fleet_file: str, workers: int | None, only: tuple[str, ...], as_of: str | None) -> None:
     """Sync every client: read its records and write its dashboards, then the portfolio.
 
     One line per client (OK with its readiness, or FAILED with why). Exits 1 when any
@@ -85,7 +89,7 @@ def fleet_sync(fleet_file: str, workers: int | None, as_of: str | None) -> None:
     """
     from .common import parse_as_of
 
-    _finish(_run(fleet_file, "sync", workers, as_of=parse_as_of(as_of)))
+    _finish(_run(fleet_file, "sync", workers, only, as_of=parse_as_of(as_of)))
 
 
 @fleet.command("pack")
@@ -96,7 +100,8 @@ def fleet_sync(fleet_file: str, workers: int | None, as_of: str | None) -> None:
 @click.option("--send", is_flag=True,
               help="Mail each client's pack to its owner ([email] to of its config) and the portfolio to "
                    "[fleet] consultant_email.")
-def fleet_pack(fleet_file: str, workers: int | None, month: str | None, last_month: bool, send: bool) -> None:
+def fleet_pack(fleet_file: str, workers: int | None, only: tuple[str, ...], month: str | None, last_month: bool,
+               send: bool) -> None:
     """Write every client's monthly audit pack under <out>/clients/<name>/packs/, then the portfolio.
 
     Give --month or --last-month. With --send each pack is mailed to that client's owner
@@ -110,13 +115,13 @@ def fleet_pack(fleet_file: str, workers: int | None, month: str | None, last_mon
         raise SecorError("give either --month YYYY-MM or --last-month.", fix="e.g. secor fleet pack --last-month")
     if month:
         parse_month(month)
-    _finish(_run(fleet_file, "pack", workers, month=month, send=send))
+    _finish(_run(fleet_file, "pack", workers, only, month=month, send=send))
 
 
 @fleet.command("run")
 @fleet_option
 @click.option("--once", is_flag=True, help="One pass for every client, then exit: for cron or a systemd timer.")
-def fleet_run(fleet_file: str, workers: int | None, once: bool) -> None:
+def fleet_run(fleet_file: str, workers: int | None, only: tuple[str, ...], once: bool) -> None:
     """Run each client's scheduler: what is due now (sync, missed packs, unsent emails), by its own job state.
 
     Each client keeps its own state, retries and log (<out>/clients/<name>/state/, logs/),
@@ -124,13 +129,13 @@ def fleet_run(fleet_file: str, workers: int | None, once: bool) -> None:
     (1 if any client's job failed). Without: a pass every minute until Ctrl-C.
     """
     if once:
-        _finish(_run(fleet_file, "run", workers))
+        _finish(_run(fleet_file, "run", workers, only))
         return
     import time
 
     try:
         while True:
-            result = _run(fleet_file, "run", workers)
+            result = _run(fleet_file, "run", workers, only)
             for r in result.failed:
                 click.echo(client_line(r), err=True)
             time.sleep(max(1.0, 60.0 - time.time() % 60))
@@ -142,13 +147,13 @@ def fleet_run(fleet_file: str, workers: int | None, once: bool) -> None:
 @fleet.command("doctor")
 @fleet_option
 @click.option("--details", is_flag=True, help="Also print each client's full `secor doctor` report.")
-def fleet_doctor(fleet_file: str, workers: int | None, details: bool) -> None:
+def fleet_doctor(fleet_file: str, workers: int | None, only: tuple[str, ...], details: bool) -> None:
     """Check every client's config and records: one line per client, OK or what is wrong.
 
     The same checks as `secor doctor` (tables found, required columns, sharing in Google mode).
     Exits 1 when any client has a problem; --details prints the full report of each.
     """
-    _finish(_run(fleet_file, "doctor", workers), details=details)
+    _finish(_run(fleet_file, "doctor", workers, only), details=details)
 
 
 def register(group: click.Group) -> None:

@@ -263,3 +263,16 @@ def _distinct(path: Path, clients: list[Client]) -> None:
                          "Give every client its own out folder (or leave out unset).")
         outs[out] = c
 
+
+
+def only_clients(fleet: FleetConfig, names: tuple[str, ...] | list[str]) -> FleetConfig:
+    """The fleet with only the named clients (``--client``); every name must be one of its clients."""
+    if not names:
+        return fleet
+    known = {c.name.casefold(): c for c in fleet.clients}
+    unknown = [n for n in names if n.casefold() not in known]
+    if unknown:
+        raise SecorError(f"'{unknown[0]}' is not a client in fleet file '{fleet.path}'.",
+                         fix=f"Use one of: {', '.join(c.name for c in fleet.clients)}.")
+    wanted = {n.casefold() for n in names}
+    return replace(fleet, clients=tuple(c for c in fleet.clients if c.name.casefold() in wanted))

@@ -108,15 +108,18 @@ def run_jobs(jobs: Sequence[ClientJob], workers: int,
 
 
 def run_fleet(fleet: FleetConfig, kind: str, *, month: str | None = None, send: bool = False,
-              as_of: date | None = None, workers: int | None = None,
+              as_of: date | None = None, workers: int | None = None, portfolio: bool = True,
               on_result: Callable[[ClientResult], None] | None = None) -> FleetResult:
-    """``kind`` for every client of ``fleet``, then the portfolio (not for doctor). Never raises for a client."""
+    """``kind`` for every client of ``fleet``, then (``portfolio``, not for doctor) the portfolio.
+
+    Never raises for a client: each one's failure is on its result.
+    """
     t0 = time.perf_counter()
     used = workers or fleet.workers
     results = run_jobs(client_jobs(fleet, kind, month=month, send=send, as_of=as_of), used, on_result)
     written: tuple[Path, ...] = ()
     notes = list(fleet.problems)
-    if kind != "doctor":
+    if kind != "doctor" and portfolio:
         today = as_of or datetime.now(ZoneInfo(fleet.timezone)).date()
         written, said = write_portfolio(fleet, [r.row for r in results], today, send=send and kind == "pack")
         notes.extend(said)

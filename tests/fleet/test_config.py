@@ -105,3 +105,14 @@ def test_mistakes_name_the_file_the_entry_and_the_fix(tmp_path: Path, text: str,
 def test_a_missing_fleet_file_says_how_to_give_one(tmp_path: Path) -> None:
     with pytest.raises(SecorError, match="--fleet"):
         load_fleet(tmp_path / "fleet.toml")
+
+
+def test_only_some_clients_by_name_and_a_wrong_name_lists_the_right_ones(tmp_path: Path) -> None:
+    from pipeline.fleet.config import only_clients
+
+    fleet = load_fleet(_write(tmp_path, '[[client]]\nname = "a"\nconfig = "a.toml"\n'
+                                        '[[client]]\nname = "b"\nconfig = "b.toml"\n'))
+    assert [c.name for c in only_clients(fleet, ["B"]).clients] == ["b"]
+    assert only_clients(fleet, []) is fleet
+    with pytest.raises(SecorError, match="Use one of: a, b"):
+        only_clients(fleet, ["c"])
