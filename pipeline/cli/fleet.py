@@ -54,7 +54,7 @@ def _finish(result: Any, *, details: bool = False) -> None:
     total = len(result.results)
     click.echo(f"{total} client(s) in {result.seconds:.1f} s with {result.workers} worker(s): "
                f"{total - len(failed)} ok, {len(failed)} failed" + (f" ({', '.join(failed)})" if failed else "."))
-    if failed:
+    if failed or result.portfolio_problem:
         raise SystemExit(1)
 
 

@@ -51,6 +51,7 @@ class ClientResult:
     lines: tuple[str, ...] = ()  # details (doctor's report, the scheduler's job lines)
     seconds: float = 0.0
     peak_kb: int = 0  # the client's process at its largest (ru_maxrss), for bench/fleet.py
+    packed: str = ""  # the month whose pack this run made, "YYYY-MM"
 
 
 def _peak_kb() -> int:
@@ -236,7 +237,7 @@ def _pack(job: ClientJob, settings: Settings) -> ClientResult:
     row = client_row(job.client.name, settings, result.findings, dataset, error=error,
                      last_sync=getattr(state, "last_sync_ok", None), dashboard=_dashboard(settings),
                      pack=str(result.pdf))
-    return ClientResult(row, not error, tuple(lines))
+    return ClientResult(row, not error, tuple(lines), packed=result.month)
 
 
 def _send(settings: Settings, month: str) -> str:
@@ -290,7 +291,7 @@ def _run(job: ClientJob, settings: Settings) -> ClientResult:
                             error=error or error_text(exc), **figures)  # type: ignore[arg-type]
             return ClientResult(row, report.ok, tuple(report.lines()))
     row = client_row(job.client.name, settings, findings, dataset, error=error, **figures)
-    return ClientResult(row, report.ok, tuple(report.lines()))
+    return ClientResult(row, report.ok, tuple(report.lines()), packed=getattr(packed, "month", "") or "")
 
 
 def _still_failing(state: Any) -> str:

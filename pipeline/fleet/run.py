@@ -42,6 +42,7 @@ class FleetResult:
     notes: tuple[str, ...] = ()
     seconds: float = 0.0
     workers: int = 1
+    portfolio_problem: str = ""  # the portfolio could not be written (every client's work is done)
 
     @property
     def rows(self) -> tuple[ClientRow, ...]:
@@ -53,7 +54,7 @@ class FleetResult:
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.portfolio_problem
 
 
 def client_jobs(fleet: FleetConfig, kind: str, *, month: str | None = None, send: bool = False,
@@ -119,18 +120,63 @@ def run_fleet(fleet: FleetConfig, kind: str, *, month: str | None = None, send: 
     results = run_jobs(client_jobs(fleet, kind, month=month, send=send, as_of=as_of), used, on_result)
     written: tuple[Path, ...] = ()
     notes = list(fleet.problems)
+    problem = ""
     if kind != "doctor" and portfolio:
         today = as_of or datetime.now(ZoneInfo(fleet.timezone)).date()
-        written, said = write_portfolio(fleet, [r.row for r in results], today, send=send and kind == "pack")
+        packed = sorted({r.packed for r in results if r.packed})
+        # `fleet pack --send` mails it; `fleet run` once per month, after the first client's pack of that month.
+        mail_month = packed[-1] if kind == "run" and packed and not _portfolio_mailed(fleet, packed[-1]) else ""
+        try:
+            written, said, mailed = write_portfolio(fleet, [r.row for r in results], today,
+                                                    send=(send and kind == "pack") or bool(mail_month))
+        except Exception as exc:  # every client's work is done; the command says so and fails
+            from jobs.runner import error_text
+
+            problem = f"the portfolio could not be written under {fleet.out}: {error_text(exc)}"
+            said, mailed = [problem], False
         notes.extend(said)
-    return FleetResult(kind, tuple(results), written, tuple(notes), time.perf_counter() - t0, used)
+        if mailed and mail_month:
+            try:
+                _record_portfolio_mailed(fleet, mail_month)
+            except OSError as exc:  # mailed; next month's first pack is the next mailing either way
+                notes.append(f"the portfolio mailing could not be recorded in {fleet.out / PORTFOLIO_STATE}: {exc}")
+    return FleetResult(kind, tuple(results), written, tuple(notes), time.perf_counter() - t0, used, problem)
+
+
+PORTFOLIO_STATE = Path("state") / "portfolio.json"  # under [fleet] out: the months whose portfolio was mailed
+
+
+def _portfolio_mailed(fleet: FleetConfig, month: str) -> bool:
+    import json
+
+    try:
+        data = json.loads((fleet.out / PORTFOLIO_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and month in (data.get("mailed") or {})
+
+
+def _record_portfolio_mailed(fleet: FleetConfig, month: str) -> None:
+    import json
+
+    from pipeline.outputs.files import write_atomic
+
+    path = fleet.out / PORTFOLIO_STATE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    mailed = dict(data.get("mailed") or {}) if isinstance(data, dict) else {}
+    mailed[month] = datetime.now(ZoneInfo(fleet.timezone)).isoformat(timespec="seconds")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, (json.dumps({"mailed": mailed}, indent=2) + "\n").encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- the portfolio
 
 
 def write_portfolio(fleet: FleetConfig, rows: list[ClientRow], as_of: date, *,
-                    send: bool = False) -> tuple[tuple[Path, ...], list[str]]:
+                    send: bool = False) -> tuple[tuple[Path, ...], list[str], bool]:
     """The consultant's portfolio under ``[fleet] out``: portfolio.xlsx (and its PDF, mailed to consultant_email
     with ``send``) once :mod:`pipeline.outputs.portfolio` is there, else a plain portfolio.csv of the rows.
 
@@ -140,7 +186,7 @@ def write_portfolio(fleet: FleetConfig, rows: list[ClientRow], as_of: date, *,
         from pipeline.fleet.portfolio import portfolio_rows  # type: ignore[attr-defined]
         from pipeline.outputs import portfolio as outputs  # type: ignore[attr-defined]
     except ImportError:
-        return (write_rows_csv(rows, fleet.out / "portfolio.csv"),), []
+        return (write_rows_csv(rows, fleet.out / "portfolio.csv"),), [], False
     fleet.out.mkdir(parents=True, exist_ok=True)
     ordered = portfolio_rows(rows, as_of)
     written = [outputs.write_portfolio_xlsx(ordered, fleet.out / "portfolio.xlsx", as_of)]
@@ -149,14 +195,22 @@ def write_portfolio(fleet: FleetConfig, rows: list[ClientRow], as_of: date, *,
     if pdf_writer is not None:
         written.append(pdf_writer(ordered, fleet.out / "portfolio.pdf", as_of))
     mailer = getattr(outputs, "send_portfolio", None)
+    mailed = False
     if send and fleet.consultant_email:
         if mailer is None or fleet.email is None or pdf_writer is None:
             notes.append("portfolio not mailed: the fleet file needs an [email] section (the consultant's SMTP).")
         else:
             email = replace(fleet.email, to=fleet.consultant_email, enabled=True)
-            mailer(email, written[-1], ordered, as_of)
-            notes.append(f"portfolio mailed to {', '.join(fleet.consultant_email)}")
-    return tuple(Path(p) for p in written), notes
+            try:
+                mailer(email, written[-1], ordered, as_of)
+            except Exception as exc:  # the clients' packs went out; this is said, and retried next month's run
+                from jobs.runner import error_text
+
+                notes.append(f"portfolio not mailed to {', '.join(fleet.consultant_email)}: {error_text(exc)}")
+            else:
+                mailed = True
+                notes.append(f"portfolio mailed to {', '.join(fleet.consultant_email)}")
+    return tuple(Path(p) for p in written), notes, mailed
 
 
 def write_rows_csv(rows: Sequence[ClientRow], path: Path) -> Path:
