@@ -128,6 +128,17 @@ def top_action(findings: Any) -> str:
     return f"{a.who_text}: {a.what}" + (f" by {a.due.isoformat()}" if a.due else "")
 
 
+# The client's own [audit] thresholds the portfolio words its rows with (fields h-portfolio's ClientRow adds;
+# set only where the row has them, until that branch merges).
+_THRESHOLDS = ("pass_overall", "pass_element", "small_employer_limit", "maintenance_warn_days")
+
+
+def thresholds(settings: Settings) -> dict[str, Any]:
+    """The row fields that carry the client's own [audit] settings."""
+    have = {f.name for f in dataclasses.fields(ClientRow)}
+    return {k: getattr(settings.audit, k) for k in _THRESHOLDS if k in have}
+
+
 def client_row(name: str, settings: Settings, findings: Any, dataset: Any, *, error: str = "",
                last_sync: datetime | None = None, dashboard: str = "", pack: str = "") -> ClientRow:
     """A client's portfolio row from its Findings (and its dataset, for the certificate's audit calendar)."""
@@ -150,7 +161,8 @@ def client_row(name: str, settings: Settings, findings: Any, dataset: Any, *, er
         audit_status=status.get("S.2", ""),
         expired_tickets=counts.get("expired_tickets"), missing_tickets=counts.get("missing_tickets"),
         overdue_deficiencies=counts.get("overdue_deficiencies"), data_issues=len(findings.issues),
-        top_action=top_action(findings), last_sync=last_sync, error=error, dashboard=dashboard, pack=pack)
+        top_action=top_action(findings), last_sync=last_sync, error=error, dashboard=dashboard, pack=pack,
+        **thresholds(settings))
 
 
 def _state(out: Path) -> Any:
@@ -287,8 +299,8 @@ def _run(job: ClientJob, settings: Settings) -> ClientResult:
         try:
             dataset, findings = read_and_audit(settings, today_in(settings))
         except Exception as exc:
-            row = ClientRow(client=job.client.name, company=settings.company,
-                            error=error or error_text(exc), **figures)  # type: ignore[arg-type]
+            row = ClientRow(client=job.client.name, company=settings.company, error=error or error_text(exc),
+                            **figures, **thresholds(settings))  # type: ignore[arg-type]
             return ClientResult(row, report.ok, tuple(report.lines()))
     row = client_row(job.client.name, settings, findings, dataset, error=error, **figures)
     return ClientResult(row, report.ok, tuple(report.lines()), packed=getattr(packed, "month", "") or "")
@@ -330,7 +342,8 @@ def _doctor(job: ClientJob, settings: Settings) -> ClientResult:
     lines = tuple(text.splitlines())
     wrong = [ln.strip() for ln in lines if ln.strip().startswith(("MISSING", "problem:", "STOPPED"))
              or "only a Viewer" in ln]
-    row = ClientRow(client=job.client.name, company=settings.company, error="" if ok else "; ".join(wrong))
+    row = ClientRow(client=job.client.name, company=settings.company, error="" if ok else "; ".join(wrong),
+                    **thresholds(settings))
     return ClientResult(row, ok, lines)
 
 
