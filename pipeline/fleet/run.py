@@ -4,7 +4,7 @@ A ``ProcessPoolExecutor`` of ``[fleet] workers`` processes, from the "forkserver
 child: every client starts in a fresh process forked from a server that has already imported the pipeline
 (so isolation costs no second import), and nothing one client's run left in memory (logging handlers,
 caches) can reach another. A client's failure comes back as text on its row (:func:`run_client`); a process
-that dies outright (out of memory) is retried once, then reported on its row. The rows, never the records,
+that dies outright (out of memory) is retried once on its own, then reported on its row. The rows, never the records,
 go to the portfolio.
 """
 
@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -81,31 +81,42 @@ def _crashed(job: ClientJob, exc: BaseException) -> ClientResult:
     return ClientResult(ClientRow(client=job.client.name, company="", error=text), False)
 
 
-def run_jobs(jobs: Sequence[ClientJob], workers: int,
-             on_result: Callable[[ClientResult], None] | None = None) -> list[ClientResult]:
-    """Each job in its own fresh process, ``workers`` at a time; results in the jobs' order."""
+def run_jobs(jobs: Sequence[ClientJob], workers: int, on_result: Callable[[ClientResult], None] | None = None,
+             work: Callable[[ClientJob], ClientResult] = run_client) -> list[ClientResult]:
+    """Each job in its own fresh process, ``workers`` at a time; results in the jobs' order.
+
+    ``work`` (a module-level function: it is pickled) is :func:`run_client` but in tests.
+    """
     results: dict[int, ClientResult] = {}
-    pending = list(range(len(jobs)))
-    for attempt in (1, 2):  # a pool broken by one dying process fails all its waiting jobs: once more for them
-        if not pending:
-            break
-        broken: list[int] = []
-        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(pending))), mp_context=_context(),
-                                 max_tasks_per_child=1) as pool:
-            futures: dict[Future[ClientResult], int] = {pool.submit(run_client, jobs[i]): i for i in pending}
-            for future in as_completed(futures):
-                i = futures[future]
-                try:
-                    results[i] = future.result()
-                except Exception as exc:
-                    if attempt == 1:
-                        broken.append(i)
-                        continue
-                    results[i] = _crashed(jobs[i], exc)
+    broken: list[int] = []
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs) or 1)), mp_context=_context(),
+                             max_tasks_per_child=1) as pool:
+        futures: dict[Future[ClientResult], int] = {pool.submit(work, job): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            i = futures[future]
+            try:
+                results[i] = future.result()
+            except Exception:  # a process died: the pool fails every job still waiting with it
+                broken.append(i)
+                continue
+            if on_result is not None:
+                on_result(results[i])
+    if broken:  # again, each alone in its own pool: the one that dies again takes no other client with it
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as threads:
+            for i, result in zip(sorted(broken), threads.map(lambda i: _alone(jobs[i], work), sorted(broken)),
+                                 strict=True):
+                results[i] = result
                 if on_result is not None:
-                    on_result(results[i])
-        pending = broken
+                    on_result(result)
     return [results[i] for i in range(len(jobs))]
+
+
+def _alone(job: ClientJob, work: Callable[[ClientJob], ClientResult]) -> ClientResult:
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context(), max_tasks_per_child=1) as pool:
+        try:
+            return pool.submit(work, job).result()
+        except Exception as exc:
+            return _crashed(job, exc)
 
 
 def run_fleet(fleet: FleetConfig, kind: str, *, month: str | None = None, send: bool = False,
