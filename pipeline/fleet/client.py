@@ -87,7 +87,13 @@ def client_settings(job: ClientJob) -> Settings:
         settings = settings.replace(source=dataclasses.replace(settings.source, backend="local",
                                                                path=str(client.source)))
     elif settings.source.backend == "local" and "path" not in source:
-        # A client folder holding its secor.toml beside its records (clients_folder).
+        # A client folder holding its secor.toml beside its records (clients_folder). Only a secor.toml in a
+        # folder of its own: beside clients/<name>.toml are the other clients' files.
+        if client.config.name != "secor.toml":
+            raise SecorError(f"no records folder for '{client.name}': its config '{client.config}' sets no "
+                             "[source] path, and the folder it is in may hold other clients' files.",
+                             fix="Add [source] path = \"...\" to that config, or source = \"...\" to its entry "
+                                 "in the fleet file, or move it to <folder>/<name>/secor.toml beside its records.")
         settings = settings.replace(source=SourceSettings(**{**settings.source.__dict__,
                                                              "path": str(client.config.absolute().parent)}))
     settings = settings.replace(output=str(client.out))

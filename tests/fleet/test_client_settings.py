@@ -63,3 +63,12 @@ def test_a_broken_config_comes_back_as_that_clients_error_not_an_exception(tmp_p
     assert "pass_overall" in result.row.error and "0.8" in result.row.error
     missing = run_client(ClientJob("sync", Client("gone", tmp_path / "gone.toml", tmp_path / "o", entry="e 2")))
     assert not missing.ok and "gone.toml" in missing.row.error and "e 2" in missing.row.error
+
+
+def test_a_config_file_among_other_clients_needs_its_own_records_folder(tmp_path: Path) -> None:
+    config = tmp_path / "clients" / "acme.toml"
+    config.parent.mkdir()
+    config.write_text('company = "Acme Ltd."\n', encoding="utf-8")
+    (tmp_path / "clients" / "other.csv").write_text("Name\nSomeone Else\n", encoding="utf-8")
+    result = run_client(ClientJob("sync", Client("acme", config, tmp_path / "out", entry=str(config))))
+    assert not result.ok and "[source] path" in result.row.error and "other clients" in result.row.error
