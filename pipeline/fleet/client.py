@@ -345,8 +345,10 @@ def _doctor(job: ClientJob, settings: Settings) -> ClientResult:
     dataset = normalise(workbook, settings)
     access = src.access_lines() if not workbook.problems else []
     text, ok = doctor_text(src.describe(), workbook, dataset, access, settings)
-    lines = tuple(text.splitlines())
-    wrong = [ln.strip() for ln in lines if ln.strip().startswith(("MISSING", "problem:", "STOPPED"))
+    from jobs.seen import seen_lines
+
+    lines = (*text.splitlines(), *seen_lines(settings.output, workbook, dataset))  # as `secor doctor` prints
+    wrong = [ln.strip() for ln in text.splitlines() if ln.strip().startswith(("MISSING", "problem:", "STOPPED"))
              or "only a Viewer" in ln]
     row = ClientRow(client=job.client.name, company=settings.company, error="" if ok else "; ".join(wrong),
                     **thresholds(settings))
