@@ -4,8 +4,7 @@ Run: `make bench-fleet` (or `.venv/bin/python bench/fleet.py [--clients 50] [--p
 `--clients 200` for the large figure). For each measured run it prints the wall time, the per-client median,
 the peak memory (this process, the largest client process, and getrusage's RUSAGE_SELF + RUSAGE_CHILDREN), the
 workers used and how busy they were; then the speed-up of `--workers` over one worker on --speedup-clients
-clients. `--google` adds the Sheets API requests of one client's sync per size (test emulator) and the quota
-minutes 1,000 clients would take per daily run at a budget of --budget requests per minute.
+clients. (Google mode's requests per client and quota minutes for 1,000 clients: bench/google_quota.py.)
 
 The companies are made once per size with bench.py's generator (`generate_demo` at bench.py's END) and copied
 for each client under its own company name, in bench/data/fleet/ (kept between runs).
@@ -23,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # the pipeline and tests/ (the emulator)
 sys.path.insert(1, str(HERE))
-from bench import DATA, END, google_figures  # noqa: E402  (bench/bench.py: its generator's date and folder)
+from bench import DATA, END  # noqa: E402  (bench/bench.py: its generator's date and folder)
 
 FLEET = DATA / "fleet"
 SIZES = "8x3,12x12,30x12"  # WORKERSxMONTHS, cycled over the clients: mostly small, some larger
@@ -93,10 +92,6 @@ def main() -> None:
     parser.add_argument("--speedup-clients", type=int, default=8, help="clients synced with 1 and --workers workers")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sizes", default=SIZES, help="WORKERSxMONTHS per client, cycled, comma-separated")
-    parser.add_argument("--google", action="store_true",
-                        help="Sheets API requests per client sync (test emulator) and the 1,000-client projection")
-    parser.add_argument("--budget", type=int, default=240,
-                        help="shared Sheets requests per minute (Google: 300 per project)")
     args = parser.parse_args()
     sizes = args.sizes.split(",")
     print(f"companies: sizes {', '.join(sizes)} (workers x months) cycled; records end {END}")
@@ -115,16 +110,6 @@ def main() -> None:
         print(line("sync", many))
         print(f"speed-up of {args.workers} workers over 1 on {args.speedup_clients} clients: "
               f"{one['wall'] / many['wall']:.2f}x", flush=True)
-    if args.google:
-        for size in sizes:
-            figures = google_figures(company(size))
-            if figures is None:
-                print("google: the emulator needs the test requirements (requirements-dev.txt)")
-                break
-            requests, seconds = figures
-            minutes = 1000 * requests / args.budget
-            print(f"google {size:>8}: {requests} requests per client sync ({seconds:.1f} s); 1,000 such clients "
-                  f"need {minutes:.0f} min of quota per daily run at {args.budget} requests/min")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@
     host = "smtp.consultancy.example"
 
     [google]
-    requests_per_minute = 240       # the service account's Sheets budget, shared by every Google client
+    requests_per_minute = 50        # the service account's Sheets budget, shared by every Google client
 
 Relative paths are read from the fleet file's folder. Every mistake is a SecorError naming the file, the entry
 and the fix. Reading a client's own config is not done here: that happens in the client's own process
@@ -187,9 +187,10 @@ def _google(path: Path, section: Any) -> int | None:
     rpm = section.get("requests_per_minute")
     if rpm is None:
         return None
-    if isinstance(rpm, bool) or not isinstance(rpm, int) or rpm < 1:
-        raise _error(path, "[google]", f"'requests_per_minute' is {rpm!r}; it must be a whole number, 1 or more.",
-                     "Google allows 300 a minute per project and 60 per user; e.g. requests_per_minute = 240.")
+    if isinstance(rpm, bool) or not isinstance(rpm, int) or rpm < 0:
+        raise _error(path, "[google]", f"'requests_per_minute' is {rpm!r}; it must be a whole number, 0 or more.",
+                     "Google allows one service account 60 requests a minute (300 per project): e.g. "
+                     "requests_per_minute = 50; 0 paces nothing.")
     return rpm
 
 

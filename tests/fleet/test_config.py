@@ -46,7 +46,7 @@ host = "smtp.consult.example"
 ca_file = "ca.pem"
 
 [google]
-requests_per_minute = 240
+requests_per_minute = 45
 """)
     fleet = load_fleet(path)
     assert [c.name for c in fleet.clients] == ["alpha", "bravo", "charlie"]
@@ -59,7 +59,7 @@ requests_per_minute = 240
     assert fleet.workers == 3 and fleet.consultant_email == ("me@consult.example",)
     assert fleet.email is not None and fleet.email.host == "smtp.consult.example"
     assert fleet.email.ca_file == str(tmp_path / "ca.pem") and fleet.email_keys == {"host", "ca_file"}
-    assert fleet.requests_per_minute == 240 and fleet.quota_file == tmp_path / "out" / "google-quota.json"
+    assert fleet.requests_per_minute == 45 and fleet.quota_file == tmp_path / "out" / "google-quota.json"
 
 
 def test_defaults_are_two_workers_and_outputs_beside_the_fleet_file(tmp_path: Path) -> None:
@@ -87,8 +87,8 @@ def test_an_own_out_folder_overrides_the_shared_layout(tmp_path: Path) -> None:
     ('[[client]]\nname = "a"\nconfig = "a.toml"\n[email]\nto = ["x@y.example"]\n',
      ["[email]", "'to' does not belong", "consultant_email"]),
     ('[[client]]\nname = "a"\nconfig = "a.toml"\n[email]\nport = "25"\n', ["[email]", "email.port", "whole number"]),
-    ('[[client]]\nname = "a"\nconfig = "a.toml"\n[google]\nrequests_per_minute = 0\n',
-     ["[google]", "requests_per_minute", "300"]),
+    ('[[client]]\nname = "a"\nconfig = "a.toml"\n[google]\nrequests_per_minute = -1\n',
+     ["[google]", "requests_per_minute", "60 requests a minute"]),
     ('[[client]]\nname = "a"\nconfig = "a.toml"\n[fleet]\nconsultant_email = "me"\n', ["consultant_email"]),
     ('[[client]\nname = "a"\n', ["not valid TOML"]),
 ])
