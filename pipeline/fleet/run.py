@@ -4,13 +4,12 @@ A ``ProcessPoolExecutor`` of ``[fleet] workers`` processes, from the "forkserver
 child: every client starts in a fresh process forked from a server that has already imported the pipeline
 (so isolation costs no second import), and nothing one client's run left in memory (logging handlers,
 caches) can reach another. A client's failure comes back as text on its row (:func:`run_client`); a process
-that dies outright (out of memory) is retried once on its own, then reported on its row. The rows, never the records,
-go to the portfolio.
+that dies outright (out of memory) is retried once on its own, then reported on its row. The rows, never
+the records, go to the portfolio.
 """
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import time
@@ -24,8 +23,6 @@ from zoneinfo import ZoneInfo
 from .client import KINDS, ClientJob, ClientResult, run_client
 from .config import FleetConfig
 from .portfolio import ClientRow
-
-log = logging.getLogger("secor.fleet")
 
 # Imported once by the fork server, so each client's fresh process starts with them loaded.
 PRELOAD = ["pipeline.fleet.client", "jobs.sync", "jobs.pack", "jobs.scheduler", "jobs.mail",
@@ -77,7 +74,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _crashed(job: ClientJob, exc: BaseException) -> ClientResult:
     text = f"its process stopped before finishing ({type(exc).__name__}: {exc or 'no message'}); " \
-           "out of memory, or killed. Run this client alone to see why."
+           f"out of memory, or killed. Run it alone to see why: --client {job.client.name}"
     return ClientResult(ClientRow(client=job.client.name, company="", error=text), False)
 
 
