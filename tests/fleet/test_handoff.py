@@ -78,3 +78,27 @@ def test_no_consultant_smtp_means_no_portfolio_mail_and_says_so(tmp_path: Path,
                                                                  outputs: list[tuple[str, Any]]) -> None:
     written, notes, mailed = write_portfolio(_fleet(tmp_path), ROWS, date(2026, 11, 1), send=True)
     assert not mailed and "[email]" in notes[0] and written
+
+
+def test_fleet_run_mails_the_portfolio_once_a_month_after_the_first_pack_of_it(
+        tmp_path: Path, outputs: list[tuple[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.fleet.run as fleet_run
+    from pipeline.fleet.client import ClientResult
+
+    packed = {"month": ""}
+
+    def fake_jobs(jobs: Any, workers: int, on_result: Any = None) -> list[ClientResult]:
+        return [ClientResult(ROWS[0], True, packed=packed["month"]) for _ in jobs]
+
+    monkeypatch.setattr(fleet_run, "run_jobs", fake_jobs)
+    fleet = _fleet(tmp_path, host="smtp.consult.example")
+    mails = lambda: [c for c in outputs if c[0] == "mail"]  # noqa: E731
+    fleet_run.run_fleet(fleet, "run", as_of=date(2026, 11, 2))
+    assert outputs and not mails()  # no pack this pass: the portfolio is written, not mailed
+    packed["month"] = "2026-10"
+    first = fleet_run.run_fleet(fleet, "run", as_of=date(2026, 11, 2))
+    again = fleet_run.run_fleet(fleet, "run", as_of=date(2026, 11, 2))  # e.g. a late client's pack
+    assert len(mails()) == 1 and "portfolio mailed" in " ".join(first.notes) and not again.notes
+    packed["month"] = "2026-11"
+    fleet_run.run_fleet(fleet, "run", as_of=date(2026, 12, 1))
+    assert len(mails()) == 2
