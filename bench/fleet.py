@@ -2,9 +2,11 @@
 
 Run: `make bench-fleet` (or `.venv/bin/python bench/fleet.py [--clients 50] [--pack-clients 10] [--workers 2]`;
 `--clients 200` for the large figure). For each measured run it prints the wall time, the per-client median,
-the peak memory (this process, the largest client process, and getrusage's RUSAGE_SELF + RUSAGE_CHILDREN), the
-workers used and how busy they were; then the speed-up of `--workers` over one worker on --speedup-clients
-clients. (Google mode's requests per client and quota minutes for 1,000 clients: bench/google_quota.py.)
+the peak memory (the largest client process; this process; getrusage's RUSAGE_SELF + RUSAGE_CHILDREN, which
+misses the client processes: they are the fork server's children), the workers used and the cores they kept
+busy (the clients' CPU seconds over the wall time: 2.0 is both cores all the time); then the speed-up of
+`--workers` over one worker on --speedup-clients clients. (Google mode's requests per client and the quota
+minutes of 1,000 clients: bench/google_quota.py.)
 
 The companies are made once per size with bench.py's generator (`generate_demo` at bench.py's END) and copied
 for each client under its own company name, in bench/data/fleet/ (kept between runs).
@@ -67,7 +69,7 @@ def measure(fleet_file: Path, kind: str, workers: int, **kwargs: object) -> dict
         raise SystemExit(f"{len(result.failed)} client(s) failed, e.g. {first.client}: {first.error}")
     seconds = [r.seconds for r in result.results]
     return {"clients": len(seconds), "wall": result.seconds, "median": statistics.median(seconds),
-            "busy": sum(seconds) / (result.seconds * result.workers), "workers": result.workers,
+            "cores": sum(r.cpu_seconds for r in result.results) / result.seconds, "workers": result.workers,
             "client_mb": max(r.peak_kb for r in result.results) / 1024}
 
 
@@ -81,7 +83,7 @@ def peak_mb() -> tuple[float, float]:
 def line(kind: str, f: dict[str, float]) -> str:
     me, both = peak_mb()
     return (f"{kind:>5} {int(f['clients']):>7} {int(f['workers']):>7} | {f['wall']:>7.1f} {f['median']:>8.2f} "
-            f"{f['busy']:>5.0%} | {f['client_mb']:>9.0f} {me:>7.0f} {both:>10.0f}")
+            f"{f['cores']:>5.2f} | {f['client_mb']:>9.0f} {me:>7.0f} {both:>10.0f}")
 
 
 def main() -> None:
@@ -95,7 +97,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = args.sizes.split(",")
     print(f"companies: sizes {', '.join(sizes)} (workers x months) cycled; records end {END}")
-    print(f"{'job':>5} {'clients':>7} {'workers':>7} | {'wall s':>7} {'median s':>8} {'busy':>5} | "
+    print(f"{'job':>5} {'clients':>7} {'workers':>7} | {'wall s':>7} {'median s':>8} {'cores':>5} | "
           f"{'client MB':>9} {'self MB':>7} {'self+child':>10}")
     print(line("sync", measure(clients(args.clients, sizes), "sync", args.workers, as_of=END)), flush=True)
     if args.pack_clients:

@@ -51,15 +51,18 @@ class ClientResult:
     lines: tuple[str, ...] = ()  # details (doctor's report, the scheduler's job lines)
     seconds: float = 0.0
     peak_kb: int = 0  # the client's process at its largest (ru_maxrss), for bench/fleet.py
+    cpu_seconds: float = 0.0  # CPU time the client's process used (user + system), for bench/fleet.py
     packed: str = ""  # the month whose pack this run made, "YYYY-MM"
 
 
-def _peak_kb() -> int:
+def _usage() -> dict[str, Any]:
+    """This process's peak memory and CPU time; nothing on Windows."""
     try:
         import resource
-    except ImportError:  # Windows
-        return 0
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    except ImportError:
+        return {}
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return {"peak_kb": int(use.ru_maxrss), "cpu_seconds": use.ru_utime + use.ru_stime}
 
 
 # --------------------------------------------------------------------------- the client's settings
@@ -382,5 +385,5 @@ def run_client(job: ClientJob) -> ClientResult:
         raise
     except BaseException as exc:  # anything at all: this client's row says it, the others go on
         row = ClientRow(client=job.client.name, company=company, error=error_text(exc) or type(exc).__name__)
-        return ClientResult(row, False, (), time.perf_counter() - t0, _peak_kb())
-    return dataclasses.replace(result, seconds=time.perf_counter() - t0, peak_kb=_peak_kb())
+        return ClientResult(row, False, (), time.perf_counter() - t0, **_usage())
+    return dataclasses.replace(result, seconds=time.perf_counter() - t0, **_usage())
