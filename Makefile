@@ -26,6 +26,9 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.runtime ## print speed and memory figures
 	$(BIN)/python bench/bench.py
 
+bench-fleet: $(VENV)/.runtime ## fleet figures: N demo client companies synced and packed in parallel (bench/fleet.py)
+	$(BIN)/python bench/fleet.py
+
 faults: $(VENV)/.dev ## fault figures: random kill -9 of runs mailing packs, a simulated year with SMTP outages
 	$(BIN)/python bench/faults.py
 

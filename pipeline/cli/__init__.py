@@ -45,7 +45,7 @@ def main() -> None:
 def _register() -> None:
     from . import core
 
-    for name in ("demo", "pack", "jobs", "google"):
+    for name in ("demo", "pack", "jobs", "google", "fleet"):
         try:
             module = __import__(f"{__name__}.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:
