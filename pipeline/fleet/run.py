@@ -185,32 +185,24 @@ def _record_portfolio_mailed(fleet: FleetConfig, month: str) -> None:
 
 def write_portfolio(fleet: FleetConfig, rows: list[ClientRow], as_of: date, *,
                     send: bool = False) -> tuple[tuple[Path, ...], list[str], bool]:
-    """The consultant's portfolio under ``[fleet] out``: portfolio.xlsx (and its PDF, mailed to consultant_email
-    with ``send``) once :mod:`pipeline.outputs.portfolio` is there, else a plain portfolio.csv of the rows.
+    """The consultant's portfolio under ``[fleet] out``: portfolio.xlsx and portfolio.pdf, risk first; with
+    ``send`` the PDF is mailed to ``consultant_email``. Returns what was written, notes, and whether it went."""
+    from pipeline.fleet.portfolio import portfolio_rows
+    from pipeline.outputs import portfolio as outputs
 
-    The ONE place that looks for the portfolio outputs (h-portfolio's branch); the CSV fallback goes at merge.
-    """
-    try:
-        from pipeline.fleet.portfolio import portfolio_rows  # type: ignore[attr-defined]
-        from pipeline.outputs import portfolio as outputs  # type: ignore[attr-defined]
-    except ImportError:
-        return (write_rows_csv(rows, fleet.out / "portfolio.csv"),), [], False
     fleet.out.mkdir(parents=True, exist_ok=True)
     ordered = portfolio_rows(rows, as_of)
-    written = [outputs.write_portfolio_xlsx(ordered, fleet.out / "portfolio.xlsx", as_of)]
+    written = [outputs.write_portfolio_xlsx(ordered, fleet.out / "portfolio.xlsx", as_of),
+               outputs.write_portfolio_pdf(ordered, fleet.out / "portfolio.pdf", as_of)]
     notes: list[str] = []
-    pdf_writer = getattr(outputs, "write_portfolio_pdf", None)
-    if pdf_writer is not None:
-        written.append(pdf_writer(ordered, fleet.out / "portfolio.pdf", as_of))
-    mailer = getattr(outputs, "send_portfolio", None)
     mailed = False
     if send and fleet.consultant_email:
-        if mailer is None or fleet.email is None or pdf_writer is None:
+        if fleet.email is None:
             notes.append("portfolio not mailed: the fleet file needs an [email] section (the consultant's SMTP).")
         else:
             email = replace(fleet.email, to=fleet.consultant_email, enabled=True)
             try:
-                mailer(email, written[-1], ordered, as_of)
+                outputs.send_portfolio(email, written[-1], ordered, as_of)
             except Exception as exc:  # the clients' packs went out; this is said, and retried next month's run
                 from jobs.runner import error_text
 
@@ -220,14 +212,3 @@ def write_portfolio(fleet: FleetConfig, rows: list[ClientRow], as_of: date, *,
                 notes.append(f"portfolio mailed to {', '.join(fleet.consultant_email)}")
     return tuple(Path(p) for p in written), notes, mailed
 
-
-def write_rows_csv(rows: Sequence[ClientRow], path: Path) -> Path:
-    """The rows as a CSV in fleet order (formula-like text guarded): until the portfolio outputs merge."""
-    from dataclasses import fields
-
-    from pipeline.outputs.files import write_lines_atomic
-    from pipeline.outputs.pack.data import csv_lines
-
-    names = [f.name for f in fields(ClientRow)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return write_lines_atomic(path, csv_lines(names, ([getattr(r, n) for n in names] for r in rows)))

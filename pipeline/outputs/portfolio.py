@@ -72,11 +72,16 @@ def _pass_rule(row: ClientRow) -> str | None:
     return "Meets" if row.meets_pass_rule else "Below"
 
 
+def _wall_time(when: datetime | None) -> datetime | None:
+    """The client's own wall-clock time, without its zone: spreadsheets keep no zones (openpyxl refuses them)."""
+    return when.replace(tzinfo=None) if when is not None else None
+
+
 def table_row(row: ClientRow, as_of: date) -> tuple[object, ...]:
     """One client's cells, in :data:`HEADER` order."""
     return (risk(row, as_of), row.client, row.company, row.overall, row.worst_element, row.worst_readiness,
             _pass_rule(row), row.next_audit, row.expired_tickets, row.missing_tickets, row.overdue_deficiencies,
-            row.data_issues, row.top_action or None, row.last_sync, last_run(row), row.dashboard or None,
+            row.data_issues, row.top_action or None, _wall_time(row.last_sync), last_run(row), row.dashboard or None,
             row.pack or None)
 
 

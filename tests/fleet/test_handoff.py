@@ -1,104 +1,84 @@
-"""What the runner hands the portfolio: the rows, in one place; a plain CSV until the portfolio outputs exist."""
+"""What the runner hands the portfolio: the rows, risk first, to the real xlsx, PDF and the consultant's mail."""
 
 from __future__ import annotations
 
-import csv
-import sys
-import types
-from datetime import date
+import email
+import email.policy
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 
-import pipeline.fleet.portfolio as fleet_portfolio
 from pipeline.fleet.config import fleet_from_dict
 from pipeline.fleet.portfolio import ClientRow
-from pipeline.fleet.run import write_portfolio, write_rows_csv
-from pipeline.settings import EmailSettings
+from pipeline.fleet.run import write_portfolio
+from tests.jobs.helpers import PASSWORD, PASSWORD_ENV, SmtpServer, smtp_server
 
-ROWS = [ClientRow("acme", "Acme Ltd.", overall=0.9, next_audit=date(2027, 1, 1)),
+EDMONTON = ZoneInfo("America/Edmonton")
+ROWS = [ClientRow("acme", "Acme Ltd.", overall=0.9, worst_element=5, worst_readiness=0.6, meets_pass_rule=True,
+                  next_audit=date(2027, 6, 1), last_sync=datetime(2026, 11, 1, 6, 0, tzinfo=EDMONTON)),
         ClientRow("bad", "", error="=HYPERLINK(\"http://x\") source folder missing")]
 
 
-def _fleet(tmp_path: Path, **email: Any) -> Any:
+def _fleet(tmp_path: Path, server: SmtpServer | None = None) -> Any:
     data: dict[str, Any] = {"fleet": {"out": "out", "consultant_email": ["me@consult.example"]},
                             "client": [{"name": "acme", "config": "a.toml"}]}
-    if email:
-        data["email"] = email
+    if server is not None:
+        cfg = server.settings(tmp_path).email
+        data["email"] = {"host": cfg.host, "port": cfg.port, "sender": cfg.sender, "username": cfg.username,
+                         "password_env": cfg.password_env, "ca_file": cfg.ca_file, "security": cfg.security}
     return fleet_from_dict(data, tmp_path / "fleet.toml")
 
 
-def test_the_fallback_csv_has_every_row_and_field_and_no_formula(tmp_path: Path) -> None:
-    path = write_rows_csv(ROWS, tmp_path / "portfolio.csv")
-    with path.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    assert [r["client"] for r in rows] == ["acme", "bad"] and rows[0]["next_audit"] == "2027-01-01"
-    assert rows[1]["error"].startswith("'=HYPERLINK")
-
-
 @pytest.fixture
-def outputs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
-    """Stand-ins for the portfolio outputs (h-portfolio's module), recording their calls."""
-    calls: list[tuple[str, Any]] = []
-    module = types.ModuleType("pipeline.outputs.portfolio")
-
-    def xlsx(rows: list[ClientRow], path: Path, as_of: date) -> Path:
-        calls.append(("xlsx", [r.client for r in rows]))
-        path.write_bytes(b"xlsx")
-        return path
-
-    def pdf(rows: list[ClientRow], path: Path, as_of: date) -> Path:
-        path.write_bytes(b"%PDF")
-        return path
-
-    def send(email: EmailSettings, pdf_path: Path, rows: list[ClientRow], as_of: date) -> None:
-        calls.append(("mail", email.to))
-
-    module.write_portfolio_xlsx = xlsx  # type: ignore[attr-defined]
-    module.write_portfolio_pdf = pdf  # type: ignore[attr-defined]
-    module.send_portfolio = send  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "pipeline.outputs.portfolio", module)
-    monkeypatch.setattr(fleet_portfolio, "portfolio_rows", lambda rows, as_of: sorted(rows, key=lambda r: r.client
-                                                                                    != "bad"), raising=False)
-    return calls
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    with smtp_server(tmp_path) as s:
+        yield s
 
 
-def test_the_risk_sorted_rows_go_to_the_portfolio_outputs_and_the_mail_to_the_consultant(
-        tmp_path: Path, outputs: list[tuple[str, Any]]) -> None:
-    fleet = _fleet(tmp_path, host="smtp.consult.example")
-    written, notes, mailed = write_portfolio(fleet, ROWS, date(2026, 11, 1), send=True)
+def test_the_rows_go_risk_first_to_the_xlsx_and_pdf_and_the_pdf_to_the_consultant(
+        tmp_path: Path, server: SmtpServer) -> None:
+    written, notes, mailed = write_portfolio(_fleet(tmp_path, server), ROWS, date(2026, 11, 1), send=True)
+    assert [p.name for p in written] == ["portfolio.xlsx", "portfolio.pdf"] and mailed
     assert notes == ["portfolio mailed to me@consult.example"]
-    assert [p.name for p in written] == ["portfolio.xlsx", "portfolio.pdf"]
-    assert outputs == [("xlsx", ["bad", "acme"]), ("mail", ("me@consult.example",))] and mailed
-    assert not (tmp_path / "out" / "portfolio.csv").exists()
+    sheet = openpyxl.load_workbook(written[0]).active
+    clients = [sheet.cell(row=r, column=2).value for r in range(2, sheet.max_row + 1)]
+    assert clients == ["bad", "acme"]  # a failed run is not left at the bottom
+    assert sheet.cell(row=3, column=14).value == datetime(2026, 11, 1, 6, 0)  # the client's wall time
+    [envelope] = server.handler.messages
+    assert envelope.rcpt_tos == ["me@consult.example"]
+    message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    assert [p.get_filename() for p in message.iter_attachments()] == ["portfolio.pdf"]
 
 
-def test_no_consultant_smtp_means_no_portfolio_mail_and_says_so(tmp_path: Path,
-                                                                 outputs: list[tuple[str, Any]]) -> None:
+def test_no_consultant_smtp_means_no_portfolio_mail_and_says_so(tmp_path: Path) -> None:
     written, notes, mailed = write_portfolio(_fleet(tmp_path), ROWS, date(2026, 11, 1), send=True)
-    assert not mailed and "[email]" in notes[0] and written
+    assert not mailed and "[email]" in notes[0] and all(p.exists() for p in written)
 
 
 def test_fleet_run_mails_the_portfolio_once_a_month_after_the_first_pack_of_it(
-        tmp_path: Path, outputs: list[tuple[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, server: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.fleet.run as fleet_run
     from pipeline.fleet.client import ClientResult
 
     packed = {"month": ""}
 
-    def fake_jobs(jobs: Any, workers: int, on_result: Any = None) -> list[ClientResult]:
+    def clients_ran(jobs: Any, workers: int, on_result: Any = None) -> list[ClientResult]:
+        """The pool's answer for one client whose run packed ``packed['month']`` (the pool has its own tests)."""
         return [ClientResult(ROWS[0], True, packed=packed["month"]) for _ in jobs]
 
-    monkeypatch.setattr(fleet_run, "run_jobs", fake_jobs)
-    fleet = _fleet(tmp_path, host="smtp.consult.example")
-    mails = lambda: [c for c in outputs if c[0] == "mail"]  # noqa: E731
+    monkeypatch.setattr(fleet_run, "run_jobs", clients_ran)
+    fleet = _fleet(tmp_path, server)
     fleet_run.run_fleet(fleet, "run", as_of=date(2026, 11, 2))
-    assert outputs and not mails()  # no pack this pass: the portfolio is written, not mailed
+    assert (tmp_path / "out" / "portfolio.xlsx").exists() and not server.handler.messages  # written, not mailed
     packed["month"] = "2026-10"
     first = fleet_run.run_fleet(fleet, "run", as_of=date(2026, 11, 2))
     again = fleet_run.run_fleet(fleet, "run", as_of=date(2026, 11, 2))  # e.g. a late client's pack
-    assert len(mails()) == 1 and "portfolio mailed" in " ".join(first.notes) and not again.notes
+    assert len(server.handler.messages) == 1 and "portfolio mailed" in " ".join(first.notes) and not again.notes
     packed["month"] = "2026-11"
     fleet_run.run_fleet(fleet, "run", as_of=date(2026, 12, 1))
-    assert len(mails()) == 2
+    assert len(server.handler.messages) == 2

@@ -57,7 +57,7 @@ def test_run_once_keeps_each_clients_state_and_log_and_retries_the_failing_one_b
     assert acme.ok and not any(line.startswith("sync") for line in acme.lines)  # synced already today
     assert acme.row.overall is not None  # the row's figures are today's, read again
     assert "not-there" in failing.row.error and "retried after" in failing.row.error
-    assert (tmp_path / "out" / "portfolio.csv").exists() or (tmp_path / "out" / "portfolio.xlsx").exists()
+    assert (tmp_path / "out" / "portfolio.xlsx").exists() and (tmp_path / "out" / "portfolio.pdf").exists()
 
 
 def test_doctor_prints_one_line_per_client_and_exits_1_naming_who_is_not_ready(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_doctor_prints_one_line_per_client_and_exits_1_naming_who_is_not_ready(t
     assert "FAILED" in partial and "MISSING" in partial and "Hazard Register" in partial
     assert "ready (Ready Rentals Ltd.): OK" in result.output
     assert "1 ok, 1 failed (partial)" in lines[-1]
-    assert not (tmp_path / "out" / "portfolio.csv").exists()  # the doctor changes nothing
+    assert not (tmp_path / "out" / "portfolio.xlsx").exists()  # the doctor changes nothing
 
     (tmp_path / "clients" / "partial" / "secor.toml").unlink()  # no longer a client
     ok = CliRunner().invoke(main, ["fleet", "doctor", "--fleet", str(_fleet(tmp_path)), "--details"])
