@@ -19,6 +19,7 @@
 
     [google]
     requests_per_minute = 50        # the service account's Sheets budget, shared by every Google client
+    credentials = "key.json"        # with [fleet] portfolio_spreadsheet: the consultant's Portfolio tab
 
 Relative paths are read from the fleet file's folder. Every mistake is a SecorError naming the file, the entry
 and the fix. Reading a client's own config is not done here: that happens in the client's own process
@@ -36,14 +37,17 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import SecorError
-from ..settings import EmailSettings, _build, _one_of, _password_env
+from ..settings import EmailSettings, GoogleSettings, _build, _one_of, _password_env
 
 FLEET_FILE = "fleet.toml"
 QUOTA_FILE = "google-quota.json"  # beside the clients' folders: the one budget every Google client draws on
 CLIENTS_DIR = "clients"
 # A client's name becomes a folder name and a portfolio row: letters, digits, spaces, dots, dashes, underscores.
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$")
-_FLEET_KEYS = {"out", "workers", "consultant_email", "clients_folder", "timezone"}
+_FLEET_KEYS = {"out", "workers", "consultant_email", "clients_folder", "timezone", "portfolio_spreadsheet"}
+# [google] of the fleet file: the shared budget, and how the consultant's own spreadsheet is reached.
+_GOOGLE_KEYS = {"requests_per_minute", "credentials", "api_endpoint", "timeout_seconds", "max_attempts",
+                "max_retry_seconds"}
 _CLIENT_KEYS = {"name", "config", "source", "out"}
 _TOP_KEYS = {"fleet", "client", "email", "google", "clients_folder"}
 _EMAIL_NOT_HERE = {"to", "alerts_to"}  # whose mail: each client's own config, and [fleet] consultant_email
@@ -74,6 +78,9 @@ class FleetConfig:
     requests_per_minute: int | None = None  # [google]: the shared Sheets budget
     timezone: str = "America/Edmonton"  # the consultant's: the portfolio's date
     problems: tuple[str, ...] = field(default=())  # clients_folder entries that are not clients, said once
+    portfolio_spreadsheet: str = ""  # [fleet]: the consultant's spreadsheet for the Portfolio tab ("" = none)
+    google: GoogleSettings = field(default_factory=GoogleSettings)  # [google]: how that spreadsheet is reached
+    credentials: str = ""  # [google] credentials: the service-account key file (the clients' one)
 
     @property
     def quota_file(self) -> Path:
@@ -143,7 +150,12 @@ def fleet_from_dict(data: dict[str, Any], path: Path) -> FleetConfig:
         raise _error(path, "[fleet]", f"unknown time zone '{timezone}'.", "Use a name like America/Edmonton."
                      ) from None
     email, keys = _email(path, base, data.get("email"))
-    rpm = _google(path, data.get("google"))
+    rpm, google, credentials = _google(path, base, data.get("google"))
+    portfolio = fleet.get("portfolio_spreadsheet")
+    portfolio = _text(path, "[fleet]", "portfolio_spreadsheet", portfolio) if portfolio is not None else ""
+    if portfolio and not credentials:
+        raise _error(path, "[fleet]", "'portfolio_spreadsheet' is set but [google] has no 'credentials'.",
+                     'Add [google] credentials = "path/to/key.json" (the service account the clients share).')
     folder = data.get("clients_folder", fleet.get("clients_folder"))
     clients = list(_entries(path, base, out, data.get("client", [])))
     found, problems = ([], []) if folder is None else _folder_clients(
@@ -154,7 +166,7 @@ def fleet_from_dict(data: dict[str, Any], path: Path) -> FleetConfig:
                      'Add a [[client]] entry (name, config) or clients_folder = "clients/" (see docs/fleet.md).')
     _distinct(path, clients)
     return FleetConfig(path, out, tuple(clients), workers, tuple(consultant), email, keys, rpm, timezone,
-                       tuple(problems))
+                       tuple(problems), portfolio, google, credentials)
 
 
 def _email(path: Path, base: Path, section: Any) -> tuple[EmailSettings | None, frozenset[str]]:
@@ -178,20 +190,27 @@ def _email(path: Path, base: Path, section: Any) -> tuple[EmailSettings | None, 
     return settings, frozenset(section)
 
 
-def _google(path: Path, section: Any) -> int | None:
+def _google(path: Path, base: Path, section: Any) -> tuple[int | None, GoogleSettings, str]:
     if section is None:
-        return None
+        return None, GoogleSettings(), ""
     if not isinstance(section, dict):
         raise _error(path, "[google]", "must be a section.", "See docs/fleet.md.")
-    _unknown(path, "[google]", section, {"requests_per_minute"})
+    _unknown(path, "[google]", section, _GOOGLE_KEYS)
+    key_file = section.get("credentials")
+    credentials = "" if key_file is None else str(_path(base, _text(path, "[google]", "credentials", key_file)))
+    transport = {k: v for k, v in section.items() if k not in ("credentials", "requests_per_minute")}
+    try:
+        google: GoogleSettings = _build(GoogleSettings, transport, "google.")
+    except SecorError as exc:
+        raise _error(path, "[google]", exc.message, "See secor.example.toml for the [google] settings.") from None
     rpm = section.get("requests_per_minute")
     if rpm is None:
-        return None
+        return None, google, credentials
     if isinstance(rpm, bool) or not isinstance(rpm, int) or rpm < 0:
         raise _error(path, "[google]", f"'requests_per_minute' is {rpm!r}; it must be a whole number, 0 or more.",
                      "Google allows one service account 60 requests a minute (300 per project): e.g. "
                      "requests_per_minute = 50; 0 paces nothing.")
-    return rpm
+    return rpm, replace(google, requests_per_minute=rpm), credentials
 
 
 def _entries(path: Path, base: Path, out: Path, entries: Any) -> list[Client]:

@@ -210,5 +210,23 @@ def write_portfolio(fleet: FleetConfig, rows: list[ClientRow], as_of: date, *,
             else:
                 mailed = True
                 notes.append(f"portfolio mailed to {', '.join(fleet.consultant_email)}")
+    if fleet.portfolio_spreadsheet:
+        notes.append(_portfolio_tab(fleet, ordered, as_of))
     return tuple(Path(p) for p in written), notes, mailed
+
+
+def _portfolio_tab(fleet: FleetConfig, rows: Sequence[ClientRow], as_of: date) -> str:
+    """The Portfolio tab of the consultant's spreadsheet, paced under the fleet's shared quota; a failure is
+    said on its line (the xlsx and PDF are written either way)."""
+    from jobs.runner import error_text
+    from pipeline.outputs.portfolio import write_portfolio_tab
+    from pipeline.sources.google import GoogleSource, load_credentials
+
+    google = replace(fleet.google, quota_file=str(fleet.quota_file))
+    try:
+        source = GoogleSource([fleet.portfolio_spreadsheet], load_credentials(fleet.credentials), google,
+                              timezone=fleet.timezone)
+        return write_portfolio_tab(source, None, rows, as_of)
+    except Exception as exc:  # one line on the fleet's report; the clients' work is done
+        return f"Portfolio tab not written: {error_text(exc)}"
 
