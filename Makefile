@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 TEST_DEBS := $(RUNTIME_DEBS) poppler-utils wkhtmltopdf
 
-.PHONY: demo test lint bench faults clean system-runtime system-test
+.PHONY: demo test lint bench bench-fleet bench-google faults clean system-runtime system-test
 
 demo: $(VENV)/.runtime system-runtime ## make the demo company and run the sync and last month's pack on it
 	$(BIN)/secor demo --out demo
@@ -28,6 +28,9 @@ bench: $(VENV)/.runtime ## print speed and memory figures
 
 bench-fleet: $(VENV)/.runtime ## fleet figures: N demo client companies synced and packed in parallel (bench/fleet.py)
 	$(BIN)/python bench/fleet.py
+
+bench-google: $(VENV)/.dev ## Google quota figures: requests per client per day against the test emulator
+	$(BIN)/python bench/google_quota.py --measure 8
 
 faults: $(VENV)/.dev ## fault figures: random kill -9 of runs mailing packs, a simulated year with SMTP outages
 	$(BIN)/python bench/faults.py
