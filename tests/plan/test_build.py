@@ -199,3 +199,61 @@ def test_a_table_not_read_is_one_action_for_every_check_that_needs_it():
     assert len(tables) == 1 and "Training Records" in tables[0].what
     assert {"E5.2", "S.3"} <= set(tables[0].clears)
     assert not [a for a in plan if a.key in ("check|E5.2", "check|S.3")]
+
+
+def test_at_the_small_employer_limit_there_is_no_certificate_action():
+    tables = good_company()
+    tables["workers"] += [{"Name": f"Hand {i}", "Role": "Labourer", "Start Date": "2026-06-01"} for i in range(7)]
+    plan = plan_of(tables)  # 3 + 7 = 10 people: at the limit, not over it
+    assert not [a for a in plan if a.key == "check|S.1"]
+
+
+def test_a_maintenance_audit_months_away_is_not_an_action():
+    assert not [a for a in plan_of(good_company()) if a.key == "check|S.2"]  # certificate 2026-03: due 2027-03
+
+
+def test_a_fail_lifted_while_the_overall_figure_is_under_the_rule_is_a_pass_rule_action():
+    import dataclasses
+
+    from pipeline.checks.audit import ElementScore
+    from pipeline.plan.build import check_tiers
+
+    f = findings(_expired_h2s(good_company()))
+    assert check_tiers(f)["E5.2"] == FAIL_TIER  # overall over 80%: a plain Fail
+    low = tuple(ElementScore(e.element, e.name, 4, 3, 0, 1) for e in f.elements)  # every element at 75%
+    assert check_tiers(dataclasses.replace(f, elements=low))["E5.2"] == PASS_RULE_TIER
+
+
+def test_an_overdue_corrective_action_is_no_longer_coming_up():
+    tables = good_company()
+    tables["corrective_actions"].append(
+        {"Action ID": "CA-3", "Source": "Inspection", "Description": "Fix the shop door", "Assigned To": LABOURER,
+         "Raised": "2026-09-01", "Due": "2026-10-01"})
+    [action] = [a for a in plan_of(tables) if "CA-3" in a.records]
+    assert action.overdue(AS_OF) and "E3.2" in action.clears and action.tier < SOON_TIER
+
+
+def _unsigned_flhas(tables, *workers):
+    for i, w in enumerate(workers):
+        tables["flha"][i]["Worker"] = w
+        tables["flha"][i]["Worker Signature"] = ""
+    return tables
+
+
+def test_unsigned_flhas_go_to_the_one_supervisor_of_the_workers_who_wrote_them():
+    tables = good_company()
+    for w in tables["workers"][1:]:
+        w["Supervisor"] = OWNER
+    tables = _unsigned_flhas(tables, OPERATOR, LABOURER)
+    [action] = [a for a in plan_of(tables) if a.key == "check|E2.3"]
+    assert (action.who, action.who_from) == (OWNER, "supervises the workers of these FLHAs")
+
+
+def test_unsigned_flhas_of_workers_with_different_supervisors_go_to_the_most_senior_manager():
+    tables = good_company()
+    tables["workers"].append({"Name": "Marc Tremblay", "Role": "Supervisor", "Start Date": "2020-01-01"})
+    tables["workers"][1]["Supervisor"] = OWNER
+    tables["workers"][2]["Supervisor"] = "Marc Tremblay"
+    tables = _unsigned_flhas(tables, OPERATOR, LABOURER)
+    [action] = [a for a in plan_of(tables) if a.key == "check|E2.3"]
+    assert (action.who, action.who_from) == (OWNER, "most senior active manager (Owner)")
