@@ -42,7 +42,7 @@ COUNT_LABELS: tuple[tuple[str, str], ...] = (
     ("open_deficiencies", "Open deficiencies"),
     ("overdue_deficiencies", "Overdue deficiencies"),
     ("near_misses", "Near misses reported (12 months)"),
-    ("data_issues", "Data issues to fix"),
+    ("data_issues", "Data issues listed"),
 )
 
 

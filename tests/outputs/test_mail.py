@@ -66,7 +66,7 @@ def test_pack_message_has_the_headline_numbers_and_the_pdf(pdf: Path) -> None:
     assert "Below 50%: element 5." in text
     assert "Element 5  Qualifications, Orientation and Training" in text and " 25%" in text
     for label, value in (("Expired tickets", 2), ("Missing tickets", 1), ("Overdue deficiencies", 4),
-                         ("Near misses reported (12 months)", 0), ("Data issues to fix", 5)):
+                         ("Near misses reported (12 months)", 0), ("Data issues listed", 5)):
         line = next(ln for ln in text.splitlines() if ln.strip().startswith(label))
         assert line.split()[-1] == str(value)
     assert SELF_ASSESSMENT_NOTE in text and "October 2026" in text and "as of 2026-10-31" in text
