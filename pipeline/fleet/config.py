@@ -255,7 +255,10 @@ def _folder_clients(path: Path, folder: Path, out: Path) -> tuple[list[Client], 
     clients, problems = [], []
     for item in sorted(folder.iterdir()):
         config = item / "secor.toml" if item.is_dir() else item
-        if item.name.startswith(".") or (item.is_dir() and not config.is_file()):
+        if item.name.startswith("."):
+            continue
+        if item.is_dir() and not config.is_file():  # a client added without its config: said, not skipped silently
+            problems.append(f"'{item}' is skipped: it has no secor.toml (add the client's config there).")
             continue
         if not item.is_dir() and item.suffix != ".toml":
             continue

@@ -26,7 +26,7 @@ def _client_folder(root: Path, name: str) -> Path:
 def test_entries_and_a_clients_folder_make_one_list_with_paths_from_the_fleet_files_folder(tmp_path: Path) -> None:
     _client_folder(tmp_path / "clients", "bravo")
     (tmp_path / "clients" / "charlie.toml").write_text('company = "Charlie Ltd."\n', encoding="utf-8")
-    (tmp_path / "clients" / "notes").mkdir()  # a folder without a secor.toml is not a client
+    (tmp_path / "clients" / "notes").mkdir()  # a folder without a secor.toml is not a client, and is said
     (tmp_path / "clients" / "readme.txt").write_text("not a client", encoding="utf-8")
     path = _write(tmp_path, """
 clients_folder = "clients/"
@@ -60,6 +60,8 @@ requests_per_minute = 45
     assert fleet.email is not None and fleet.email.host == "smtp.consult.example"
     assert fleet.email.ca_file == str(tmp_path / "ca.pem") and fleet.email_keys == {"host", "ca_file"}
     assert fleet.requests_per_minute == 45 and fleet.quota_file == tmp_path / "out" / "google-quota.json"
+    assert fleet.problems == (f"'{tmp_path / 'clients' / 'notes'}' is skipped: it has no secor.toml "
+                              "(add the client's config there).",)
 
 
 def test_defaults_are_two_workers_and_outputs_beside_the_fleet_file(tmp_path: Path) -> None:
