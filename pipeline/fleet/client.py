@@ -9,6 +9,7 @@ returned as text on the client's row, so it never stops another client.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import time
 import tomllib
@@ -185,6 +186,26 @@ def _state(out: Path) -> Any:
         return None
 
 
+SYNCED_FILE = "fleet-sync.json"  # when `secor fleet sync` last read this client in full (it writes no job state)
+
+
+def last_synced(out: str | Path, state: Any) -> datetime | None:
+    """The client's last successful sync: by the scheduler (its job state) or by `secor fleet sync`."""
+    recorded = None
+    try:
+        note = json.loads((Path(out) / SYNCED_FILE).read_text("utf-8"))
+        recorded = datetime.fromisoformat(note["last_sync_ok"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # never synced by the fleet, or a damaged note: the job state alone says it
+    return _latest(getattr(state, "last_sync_ok", None), recorded)
+
+
+def _record_sync(out: str | Path, when: datetime) -> None:
+    from ..outputs.files import write_atomic
+
+    write_atomic(Path(out) / SYNCED_FILE, json.dumps({"last_sync_ok": when.isoformat()}).encode("utf-8"))
+
+
 def _latest(*times: datetime | None) -> datetime | None:
     known = [t for t in times if t is not None]
     return max(known) if known else None
@@ -234,7 +255,9 @@ def _sync(job: ClientJob, settings: Settings) -> ClientResult:
     result = run_sync(settings, as_of=job.as_of)
     error = " ".join(result.problems)
     state = _state(settings.output)
-    last = _latest(getattr(state, "last_sync_ok", None), None if error else datetime.now(settings.zone))
+    if not error:
+        _record_sync(settings.output, datetime.now(settings.zone))
+    last = last_synced(settings.output, state)
     row = client_row(job.client.name, settings, result.findings, result.dataset, error=error, last_sync=last,
                      dashboard=_dashboard(settings, result.written), pack=_latest_pack(state, settings.output))
     return ClientResult(row, not error, tuple(f"wrote {w}" for w in result.written))
@@ -256,7 +279,7 @@ def _pack(job: ClientJob, settings: Settings) -> ClientResult:
     dataset = normalise(source.workbook, settings) if source.workbook is not None else None
     state = _state(settings.output)
     row = client_row(job.client.name, settings, result.findings, dataset, error=error,
-                     last_sync=getattr(state, "last_sync_ok", None), dashboard=_dashboard(settings),
+                     last_sync=last_synced(settings.output, state), dashboard=_dashboard(settings),
                      pack=str(result.pdf))
     return ClientResult(row, not error, tuple(lines), packed=result.month)
 
@@ -298,7 +321,7 @@ def _run(job: ClientJob, settings: Settings) -> ClientResult:
     failed = [f"{o.job}: {o.error}" for o in report.outcomes if not o.ok]
     error = "; ".join(failed) or _still_failing(state)  # waiting out its backoff: still the row's news
     packed = captured.get("pack")
-    figures = dict(last_sync=getattr(state, "last_sync_ok", None), dashboard=_dashboard(settings),
+    figures = dict(last_sync=last_synced(settings.output, state), dashboard=_dashboard(settings),
                    pack=str(packed.pdf) if packed is not None else _latest_pack(state, settings.output))
     synced = captured.get("sync")
     if synced is not None:

@@ -93,3 +93,22 @@ def test_every_fleet_command_has_help_from_its_docstring() -> None:
 def test_pack_needs_a_month(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["fleet", "pack", "--fleet", str(tmp_path / "fleet.toml")])
     assert result.exit_code == 2 and "--last-month" in result.output
+
+
+def test_the_last_fleet_sync_stays_on_the_portfolio_after_a_fleet_pack(tmp_path: Path) -> None:
+    import openpyxl
+
+    from pipeline.outputs.portfolio import HEADER
+
+    _csv_company(tmp_path, "acme", "Acme Ltd.")
+    fleet = load_fleet(_fleet(tmp_path))
+
+    def last_sync() -> object:
+        sheet = openpyxl.load_workbook(tmp_path / "out" / "portfolio.xlsx").active
+        return sheet.cell(row=2, column=HEADER.index("Last sync") + 1).value
+
+    run_fleet(fleet, "sync")
+    synced = last_sync()
+    assert synced is not None
+    run_fleet(fleet, "pack", month="2026-10")  # a pack reads the records again but is not a sync
+    assert last_sync() == synced
