@@ -103,8 +103,7 @@ def check_actions(findings: Findings, data: Dataset, settings: Settings, as_of: 
             key=f"check|{check.id}", tier=0, kind=_kind(check), what=f"{_todo(check, settings)}: {detail}",
             who=who, who_from=who_from, decider="" if who else people.decider(*lead), due=due, due_from=due_from,
             where=where or places.add_row(data, table),
-            close=CLOSE.get(check.id, f"fix it in {places.tab_of(data, table)}") + f"; {check.id} is judged again "
-                  "at the next sync",
+            close=CLOSE.get(check.id, f"fix it in {places.tab_of(data, table)}"),  # judged again at the next sync
             clears=(check.id,), records=check.records, element=check.element))
     return out
 
