@@ -141,6 +141,8 @@ def tab_requests(sheet_id: int, sheet: Sheet, stamp: datetime | None = None) -> 
             fmt = dict(fills.get(str(raw), {})) if i == status_at else {}
             if r in bold_rows:
                 fmt["textFormat"] = {"bold": True}
+            if any(lines) and not lines[i]:  # a tall row: every value at its top, level with the wrapped text
+                fmt["verticalAlignment"] = "TOP"
             values.append(cell(raw, fmt or None, wrap=bool(lines[i])))
         rows.append({"values": values})
     top = len(sheet.intro)  # the header's row index

@@ -32,6 +32,7 @@ BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 FILLS = {status: PatternFill("solid", fgColor=colour) for status, colour in STATUS_COLOURS.items()}
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 
 
 def _height(lines: int) -> float | None:
@@ -94,6 +95,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
                 cell.number_format = "yyyy-mm-dd"
             if wraps[c - 1]:  # nothing is hidden behind the next cell, and the row is as tall as the text
                 cell.alignment = WRAP
+            elif any(wraps):  # a tall row: every value at its top, level with the wrapped text
+                cell.alignment = TOP
             if i in bold_rows:
                 cell.font = BOLD
         height = _height(max(wraps, default=0))

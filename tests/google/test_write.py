@@ -259,6 +259,16 @@ def test_google_deficiencies_sentence_spans_the_tab_and_rows_fit_their_text(emul
     assert tab.dimensions["ROWS"][0] > 21
     assert {1, 2} <= tab.auto_resized["ROWS"]  # header and data rows sized by Sheets to their wrapped text
     assert tab.entered_kind(2, 4) == "stringValue" and tab.value(2, 4) == FORMULA
+    # In a row with wrapped text, every value sits at the top of the row, level with its first line.
+    checked = 0
+    for name in TAB_NAMES:
+        cells = book.tab(name).cells
+        tall = {r for (r, c), v in cells.items() if v.get("userEnteredFormat", {}).get("wrapStrategy")}
+        for (r, c), v in cells.items():
+            if r in tall and "userEnteredValue" in v and not (name == DEFICIENCIES and r == 0):
+                assert v["userEnteredFormat"]["verticalAlignment"] == "TOP", (name, r, c)
+                checked += 1
+    assert checked > 10
 
 
 def test_google_actions_tab_and_the_summarys_top_actions_show_the_plan_as_given(emulator, make_source):

@@ -98,6 +98,8 @@ def test_a_wrapped_row_is_as_tall_as_its_text_and_a_short_row_keeps_the_default(
     width = ws.column_dimensions["E"].width
     lines = -(-len(description.value) // (int(width) - 1))  # its length over the column's width, rounded up
     assert lines >= 3 and ws.row_dimensions[3].height == 15 * lines
+    # The row's other values sit at its top, level with the first line of the description.
+    assert {ws.cell(row=3, column=c).alignment.vertical for c in range(1, ws.max_column + 1)} == {"top"}
     short = workbook(tmp_path)[DEFICIENCIES]
     assert short.row_dimensions[3].height is None
 
