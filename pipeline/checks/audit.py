@@ -6,12 +6,16 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..normalise.dataset import Dataset
 from ..normalise.links import action_links
 from ..plan.model import ActionPlan
+
+if TYPE_CHECKING:
+    from .certificate import AuditCalendar
 from ..schema import BY_KEY
 from ..settings import Settings
 from .base import CERTIFICATE, ELEMENTS, FAIL, PASS, WARN, AuditContext, CheckResult
@@ -96,6 +100,8 @@ class Findings:
     unread: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # count -> titles of unread tables
     # Who does what by when: computed once by audit() (pipeline.plan.build); every view reads this one.
     plan: ActionPlan = field(default_factory=ActionPlan)
+    # The certificate's audit calendar (certificate.audit_calendar, check S.2's); None without a certificate row.
+    calendar: AuditCalendar | None = None
 
     @property
     def overall(self) -> float:
@@ -158,7 +164,9 @@ def audit(data: Dataset, settings: Settings, as_of: date) -> Findings:
     from ..plan.build import action_plan
     from .certificate import audit_calendar
 
-    return dataclasses.replace(findings, plan=action_plan(findings, data, settings, as_of, audit_calendar(context)))
+    calendar = audit_calendar(context)
+    return dataclasses.replace(findings, calendar=calendar,
+                               plan=action_plan(findings, data, settings, as_of, calendar))
 
 
 def _id_key(check_id: str) -> tuple[int, ...]:

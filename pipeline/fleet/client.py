@@ -149,18 +149,14 @@ def thresholds(settings: Settings) -> dict[str, Any]:
     return {k: getattr(settings.audit, k) for k in _THRESHOLDS if k in have}
 
 
-def client_row(name: str, settings: Settings, findings: Any, dataset: Any, *, error: str = "",
+def client_row(name: str, settings: Settings, findings: Any, *, error: str = "",
                last_sync: datetime | None = None, dashboard: str = "", pack: str = "") -> ClientRow:
-    """A client's portfolio row from its Findings (and its dataset, for the certificate's audit calendar)."""
-    from ..checks.base import FAIL, AuditContext
-    from ..checks.certificate import audit_calendar
+    """A client's portfolio row from its Findings."""
+    from ..checks.base import FAIL
 
     worst = min(findings.elements, key=lambda e: (e.readiness, e.element)) if findings.elements else None
     status = {c.id: c.status for c in findings.checks}
-    calendar = None
-    if dataset is not None:
-        ctx = AuditContext(dataset, settings, findings.as_of, findings.certifications, findings.deficiencies)
-        calendar = audit_calendar(ctx)
+    calendar = findings.calendar
     counts = findings.counts
     return ClientRow(
         client=name, company=findings.company, overall=findings.overall,
@@ -231,21 +227,6 @@ def _dashboard(settings: Settings, written: tuple[str, ...] = ()) -> str:
     return str(local) if local.is_file() else ""
 
 
-class _Remembering:
-    """A source that keeps what it read, so the row's audit calendar needs no second read."""
-
-    def __init__(self, source: Any) -> None:
-        self._source = source
-        self.workbook: Any = None
-
-    def read(self) -> Any:
-        self.workbook = self._source.read()
-        return self.workbook
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._source, name)
-
-
 # --------------------------------------------------------------------------- the jobs
 
 
@@ -258,27 +239,23 @@ def _sync(job: ClientJob, settings: Settings) -> ClientResult:
     if not error:
         _record_sync(settings.output, datetime.now(settings.zone))
     last = last_synced(settings.output, state)
-    row = client_row(job.client.name, settings, result.findings, result.dataset, error=error, last_sync=last,
+    row = client_row(job.client.name, settings, result.findings, error=error, last_sync=last,
                      dashboard=_dashboard(settings, result.written), pack=_latest_pack(state, settings.output))
     return ClientResult(row, not error, tuple(f"wrote {w}" for w in result.written))
 
 
 def _pack(job: ClientJob, settings: Settings) -> ClientResult:
     from jobs.pack import last_month, run_pack
-    from pipeline.normalise import normalise
-    from pipeline.sources import open_source
 
     month = job.month or last_month(settings).key
-    source = _Remembering(open_source(settings))
-    result = run_pack(settings, month, source=source)
+    result = run_pack(settings, month)
     lines = [f"pack {result.month}: {result.pdf} ({result.pages} pages)"]
     error = ""
     if job.send:
         lines.append(_send(settings, month))
         error = lines[-1] if lines[-1].startswith("not mailed") else ""
-    dataset = normalise(source.workbook, settings) if source.workbook is not None else None
     state = _state(settings.output)
-    row = client_row(job.client.name, settings, result.findings, dataset, error=error,
+    row = client_row(job.client.name, settings, result.findings, error=error,
                      last_sync=last_synced(settings.output, state), dashboard=_dashboard(settings),
                      pack=str(result.pdf))
     return ClientResult(row, not error, tuple(lines), packed=result.month)
@@ -325,16 +302,16 @@ def _run(job: ClientJob, settings: Settings) -> ClientResult:
                    pack=str(packed.pdf) if packed is not None else _latest_pack(state, settings.output))
     synced = captured.get("sync")
     if synced is not None:
-        findings, dataset = synced.findings, synced.dataset
+        findings = synced.findings
         figures["dashboard"] = _dashboard(settings, tuple(synced.written))
     else:  # nothing read this pass (the day's sync was done, or it failed): today's figures for the row
         try:
-            dataset, findings = read_and_audit(settings, today_in(settings))
+            findings = read_and_audit(settings, today_in(settings))[1]
         except Exception as exc:
             row = ClientRow(client=job.client.name, company=settings.company, error=error or error_text(exc),
                             **figures, **thresholds(settings))  # type: ignore[arg-type]
             return ClientResult(row, report.ok, tuple(report.lines()))
-    row = client_row(job.client.name, settings, findings, dataset, error=error, **figures)
+    row = client_row(job.client.name, settings, findings, error=error, **figures)
     return ClientResult(row, report.ok, tuple(report.lines()), packed=getattr(packed, "month", "") or "")
 
 
