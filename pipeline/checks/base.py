@@ -36,6 +36,7 @@ class CheckResult:
     status: str  # PASS | WARN | FAIL
     detail: str
     records: tuple[str, ...] = ()  # record IDs or "Table row N" the office can go to
+    unread_table: str = ""  # the key of the table it needs and that was not read ("" when it could run)
 
     @property
     def title(self) -> str:

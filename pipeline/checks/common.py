@@ -5,7 +5,7 @@ Everything here is pure: frames in, frames or values out, inputs never changed.
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from collections.abc import Iterable
 from datetime import date
 
@@ -130,22 +130,14 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 # ---------------------------------------------------------------- tables, references, windows
 
 
-_MISSING = "table {title} not found; this check cannot run without it (see Data Issues)."
-_MISSING_RE = re.compile("^" + re.escape(_MISSING).replace(re.escape("{title}"), "(?P<title>.+?)") + "$")
-
-
 def missing_table(check_id: str, data: Dataset, *table_keys: str) -> CheckResult | None:
     """A Fail naming the first required table that was not found (or not usable); None when all are there."""
     for key in table_keys:
         if not data.has(key):
-            return result(check_id, FAIL, _MISSING.format(title=BY_KEY[key].title))
+            verdict = result(check_id, FAIL, f"table {BY_KEY[key].title} not found; this check cannot run without "
+                                             "it (see Data Issues).")
+            return dataclasses.replace(verdict, unread_table=key)
     return None
-
-
-def missing_table_title(detail: str) -> str | None:
-    """The table title of a :func:`missing_table` verdict's detail, else None."""
-    hit = _MISSING_RE.match(detail)
-    return hit["title"] if hit else None
 
 
 def refs(frame: pd.DataFrame, table_key: str) -> list[str]:

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from ..checks.audit import Findings
 from ..checks.base import CERTIFICATE, PASS, CheckResult
 from ..checks.certificate import AuditCalendar
-from ..checks.common import missing_table_title
 from ..normalise.dataset import Dataset
+from ..schema import BY_KEY
 from ..settings import Settings
 from . import people, places
 from .model import CERTIFICATE_KIND, DOCUMENT, RECORDS, PlanAction
@@ -86,12 +86,11 @@ def check_actions(findings: Findings, data: Dataset, settings: Settings, as_of: 
     todo = [c for c in findings.checks if c.status != PASS and c.id not in settled]
     unread: dict[str, list[CheckResult]] = {}
     for check in todo:
-        title = missing_table_title(check.detail)
-        if title:
-            unread.setdefault(title, []).append(check)
+        if check.unread_table:
+            unread.setdefault(BY_KEY[check.unread_table].title, []).append(check)
     out = [_table_action(title, checks, data, settings, as_of, lead) for title, checks in unread.items()]
     for check in todo:
-        if missing_table_title(check.detail):
+        if check.unread_table:
             continue
         who, who_from = _owner(check, data, as_of, lead, form_ids)
         due, due_from = _due(check, settings, as_of, calendar)
