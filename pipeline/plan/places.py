@@ -12,6 +12,11 @@ _TITLE_ROW = re.compile(r"^(?P<title>.+?) row (?P<row>\d+)$")
 _BY_TITLE = {t.title.casefold(): t.key for t in TABLES}
 
 
+def table_key(title: str) -> str | None:
+    """The table a title names ('Pre-Start' -> 'pre_start'), or None."""
+    return _BY_TITLE.get(title.casefold())
+
+
 def tab_of(data: Dataset, table_key: str) -> str:
     """'Training Records (secor-records.xlsx)': the tab the table was read from, or its title when not read."""
     status = data.status.get(table_key)
@@ -43,11 +48,12 @@ def add_row(data: Dataset, table_key: str) -> str:
 def of_reference(data: Dataset, reference: str, form_ids: dict[str, tuple[str, int]]) -> str:
     """Where a check's record reference lives: 'Program row 2' or a form record ID ('FLHA-261023-073305')."""
     hit = _TITLE_ROW.match(reference)
-    if hit and hit["title"].casefold() in _BY_TITLE:
-        return at_row(data, _BY_TITLE[hit["title"].casefold()], hit["row"])
+    key = table_key(hit["title"]) if hit else None
+    if hit and key:
+        return at_row(data, key, hit["row"])
     if reference in form_ids:
-        table_key, row = form_ids[reference]
-        return f"{at_row(data, table_key, row)} ({reference})"
+        form, row = form_ids[reference]
+        return f"{at_row(data, form, row)} ({reference})"
     return reference
 
 

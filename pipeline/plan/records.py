@@ -74,7 +74,7 @@ def deficiency_actions(findings: Findings, data: Dataset, settings: Settings, as
         rid, source = str(d.id), str(d.source)
         place = _text(d.unit_or_site, 80)
         desc = _text(d.description, 160) + (f" ({place})" if place else "")
-        table_key = _table_key(str(d.table))
+        table_key = places.table_key(str(d.table))
         where = places.at_row(data, table_key, d.row) if table_key else str(d.table)
         if str(d.status) == "Awaiting Verification":
             who, why = people.lead_who(*lead)
@@ -144,12 +144,3 @@ def incident_actions(findings: Findings, data: Dataset, settings: Settings, as_o
                 due=as_of + timedelta(days=days), due_from=f"[audit] action_days_fail: {days} days",
                 where=places.at_row(data, "incident", row["row"]), close=close, records=(rid,), element=6))
     return out
-
-
-def _table_key(title: str) -> str | None:
-    from ..schema import TABLES
-
-    for t in TABLES:
-        if t.title == title:
-            return t.key
-    return None

@@ -238,17 +238,7 @@ class SheetsApi:
 
     def _req_unmergeCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
         tab = book.by_id(args["range"].get("sheetId", 0), where)
-        r0, c0, r1, c1 = grid_range(tab, args["range"])
-        kept = []
-        for m in tab.merges:
-            inside = r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1
-            apart = m[1] <= r0 or r1 <= m[0] or m[3] <= c0 or c1 <= m[2]
-            if not inside and not apart:
-                raise ApiError(400, f"Invalid {where}: You must select all cells in a merged range to merge or "
-                                    "unmerge them.")
-            if apart:
-                kept.append(m)
-        tab.merges = kept  # no merge in the range: nothing happens
+        tab.merges = _merges_apart(tab, grid_range(tab, args["range"]), where)  # none in the range: nothing happens
 
     def _req_mergeCells(self, book: Spreadsheet, args: Mapping[str, Any], where: str) -> Any:
         if args.get("mergeType", "MERGE_ALL") != "MERGE_ALL":
@@ -257,17 +247,7 @@ class SheetsApi:
         r0, c0, r1, c1 = grid_range(tab, args["range"])
         if r1 > tab.grid["rowCount"] or c1 > tab.grid["columnCount"]:
             raise ApiError(400, f"Invalid {where}: the range is outside the grid.")
-        new = (r0, r1, c0, c1)
-        kept = []
-        for m in tab.merges:
-            inside = r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1
-            apart = m[1] <= r0 or r1 <= m[0] or m[3] <= c0 or c1 <= m[2]
-            if not inside and not apart:
-                raise ApiError(400, f"Invalid {where}: You must select all cells in a merged range to merge or "
-                                    "unmerge them.")
-            if apart:
-                kept.append(m)
-        tab.merges = [*kept, new]
+        tab.merges = [*_merges_apart(tab, (r0, c0, r1, c1), where), (r0, r1, c0, c1)]
         _check_frozen_merges(tab, where)
 
 
@@ -278,3 +258,19 @@ def _check_frozen_merges(tab: Tab, where: str) -> None:
         if r0 < rows < r1 or c0 < cols < c1:
             raise ApiError(400, f"Invalid {where}: Sorry, it is not possible to freeze rows or columns which contain "
                                 "only part of a merged cell.")
+
+
+def _merges_apart(tab: Any, cells: tuple[int, int, int, int], where: str) -> list[Any]:
+    """The tab's merges outside the range (r0, c0, r1, c1); merges inside it go; one across its edge is refused,
+    as Google refuses it."""
+    r0, c0, r1, c1 = cells
+    kept = []
+    for m in tab.merges:
+        inside = r0 <= m[0] and m[1] <= r1 and c0 <= m[2] and m[3] <= c1
+        apart = m[1] <= r0 or r1 <= m[0] or m[3] <= c0 or c1 <= m[2]
+        if not inside and not apart:
+            raise ApiError(400, f"Invalid {where}: You must select all cells in a merged range to merge or "
+                                "unmerge them.")
+        if apart:
+            kept.append(m)
+    return kept
