@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,8 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import PatternFill
 
 from ..checks.audit import SELF_ASSESSMENT_NOTE
 from ..errors import SecorError
@@ -36,8 +36,8 @@ from ..fleet.portfolio import (
     risk_group,
 )
 from ..settings import EmailSettings, Settings
-from .cleaning import display_text, display_value
-from .dashboard import AMBER, GREEN, RED, STATUS_COLOURS, Sheet, is_formula_like
+from .cleaning import display_text
+from .dashboard import AMBER, GREEN, RED, Percent, Sheet
 from .files import replacing, write_atomic
 from .mail import _headers, _one_line
 
@@ -77,9 +77,15 @@ def _wall_time(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=None) if when is not None else None
 
 
+def _share(value: float | None) -> Percent | None:
+    """A readiness figure as a number every writer formats as a percentage; unknown stays None."""
+    return None if value is None else Percent(value)
+
+
 def table_row(row: ClientRow, as_of: date) -> tuple[object, ...]:
     """One client's cells, in :data:`HEADER` order."""
-    return (risk(row, as_of), row.client, row.company, row.overall, row.worst_element, row.worst_readiness,
+    return (risk(row, as_of), row.client, row.company, _share(row.overall), row.worst_element,
+            _share(row.worst_readiness),
             _pass_rule(row), row.next_audit, row.expired_tickets, row.missing_tickets, row.overdue_deficiencies,
             row.data_issues, row.top_action or None, _wall_time(row.last_sync), last_run(row), row.dashboard or None,
             row.pack or None)
@@ -108,54 +114,22 @@ def _link(target: str, folder: Path) -> str:
 
 
 def build_portfolio_workbook(rows: Iterable[ClientRow], as_of: date, folder: Path) -> Workbook:
-    """The Portfolio sheet: risk coloured, percents, frozen header and client, printable on one page wide."""
+    """The Portfolio sheet, written as the dashboard tabs are (formats, frozen header, printing one page wide),
+    with the Risk and Client columns kept in view, the risk colour and links to each client's files."""
+    from .xlsx import build_workbook
+
     ordered = portfolio_rows(rows, as_of)
-    table = portfolio_table(ordered, as_of)
-    book = Workbook()
-    ws = book.active
-    ws.title = TITLE
-    ws.append(list(table.header))
-    header_fill = PatternFill("solid", fgColor="DDDDDD")
-    for c in ws[1]:
-        c.font = Font(bold=True)
-        c.fill = header_fill
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    at = {name: i for i, name in enumerate(table.header, start=1)}
+    book = build_workbook([replace(portfolio_sheet(ordered, as_of), frozen_columns=2)])
+    ws = book[TITLE]
+    at = {name: i for i, name in enumerate(HEADER, start=1)}
     fills = {g: PatternFill("solid", fgColor=colour) for g, colour in GROUP_COLOURS.items()}
-    status_fills = {s: PatternFill("solid", fgColor=colour) for s, colour in STATUS_COLOURS.items()}
-    for r, (client, values) in enumerate(zip(ordered, table.rows, strict=True), start=2):
-        for c, raw in enumerate(values, start=1):
-            value = display_value(raw)  # a control character in a name would stop the whole save
-            cell = ws.cell(row=r, column=c, value=value)
-            if is_formula_like(value):
-                cell.data_type = "s"  # crew and office text is data: kept as typed, never evaluated
-                cell.quotePrefix = True
-            elif isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-        for name in PERCENT_COLUMNS:
-            ws.cell(row=r, column=at[name]).number_format = "0%"
+    for r, client in enumerate(ordered, start=2):
         for name in LINK_COLUMNS:
-            target = values[at[name] - 1]
-            if isinstance(target, str) and target:
-                cell = ws.cell(row=r, column=at[name])
-                cell.hyperlink = _link(target, folder)
+            cell = ws.cell(row=r, column=at[name])
+            if isinstance(cell.value, str) and cell.value:
+                cell.hyperlink = _link(cell.value, folder)
                 cell.style = "Hyperlink"
         ws.cell(row=r, column=at["Risk"]).fill = fills[risk_group(client, as_of)]
-        rule = ws.cell(row=r, column=at["Pass rule"])
-        if rule.value in status_fills:
-            rule.fill = status_fills[str(rule.value)]
-    for name, i in at.items():
-        ws.column_dimensions[get_column_letter(i)].width = WIDTHS[name]
-    last = get_column_letter(len(table.header))
-    ws.freeze_panes = "C2"  # the header row and the Risk and Client columns stay in view
-    ws.auto_filter.ref = f"A1:{last}{max(1, ws.max_row)}"
-    ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = True
     return book
 
@@ -180,17 +154,13 @@ def portfolio_sheet(rows: Iterable[ClientRow], as_of: date) -> Sheet:
 
 
 def _decorate(requests: list[dict[str, Any]], ordered: Sequence[ClientRow], as_of: date) -> None:
-    """Percent formats, links for URLs, and the risk colour on the rows ``tab_requests`` wrote."""
+    """Links for URLs, and the risk colour on the rows ``tab_requests`` wrote."""
     from .sheets import rgb
 
     write = next(r["updateCells"] for r in requests if "rows" in r.get("updateCells", {}))
     at = {name: i for i, name in enumerate(HEADER)}
     for client, row in zip(ordered, write["rows"][1:], strict=True):
         cells = row["values"]
-        for name in PERCENT_COLUMNS:
-            if "userEnteredValue" in cells[at[name]]:
-                cells[at[name]].setdefault("userEnteredFormat", {})["numberFormat"] = {"type": "PERCENT",
-                                                                                       "pattern": "0%"}
         for name in LINK_COLUMNS:
             text = cells[at[name]].get("userEnteredValue", {}).get("stringValue", "")
             if is_url(text):  # a local path means nothing to a browser: plain text
